@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point inward to RunnelCore (DESIGN §2). System libraries come from Debian packages
+// that `deploy/local/setup.sh` installs; their module maps live in Sources/C*.
+let package = Package(
+    name: "Runnel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runnel", targets: ["runnel"]),
+        .library(name: "RunnelCore", targets: ["RunnelCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(
+            name: "CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "RunnelCore",
+            dependencies: ["CPCRE2", "CLibCrypto"]),
+        .executableTarget(
+            name: "runnel",
+            dependencies: [
+                "RunnelCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RunnelCoreTests",
+            dependencies: ["RunnelCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
