@@ -1,0 +1,18 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Micro benchmarks, kept out of the main package so `swift test` never builds them.
+// Run through `make bench`, which also runs the peers and prints ratios.
+let package = Package(
+    name: "RunnelBenchmarks",
+    dependencies: [
+        .package(name: "Runnel", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RunnelBench",
+            dependencies: [.product(name: "RunnelCore", package: "Runnel")],
+            ),
+    ],
+    swiftLanguageModes: [.v6]
+)

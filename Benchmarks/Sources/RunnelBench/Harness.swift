@@ -1,0 +1,57 @@
+import Foundation
+
+/// One micro benchmark. `body(n)` performs the operation `n` times and returns a value derived from
+/// the work so the optimiser cannot remove it.
+struct Benchmark {
+    let name: String
+    /// Bytes processed per operation, when a MiB/s figure makes sense.
+    let bytesPerOperation: Int?
+    let body: (Int) -> Int
+
+    init(_ name: String, bytesPerOperation: Int? = nil, body: @escaping (Int) -> Int) {
+        self.name = name
+        self.bytesPerOperation = bytesPerOperation
+        self.body = body
+    }
+}
+
+/// Runs each benchmark for about `seconds` per sample and keeps the best of `samples` (the least
+/// disturbed by other work on a shared machine). Prints one JSON line per benchmark, the same shape
+/// the peer scripts in `peers/` print, so `compare.py` can pair them.
+struct Harness {
+    var seconds = 0.4
+    var samples = 5
+
+    func run(_ benchmark: Benchmark) {
+        var sink = 0
+        var iterations = 1
+        // Calibrate: grow n until one sample takes long enough to time reliably.
+        while true {
+            let elapsed = time { sink &+= benchmark.body(iterations) }
+            if elapsed >= seconds / 4 || iterations >= 1 << 30 {
+                iterations = max(1, Int(Double(iterations) * seconds / max(elapsed, 1e-9)))
+                break
+            }
+            iterations *= 4
+        }
+        var best = Double.infinity
+        for _ in 0..<samples {
+            best = min(best, time { sink &+= benchmark.body(iterations) })
+        }
+        let opsPerSecond = Double(iterations) / best
+        var line = "{\"impl\":\"runnel\",\"name\":\"\(benchmark.name)\",\"ops_per_sec\":\(Int(opsPerSecond))"
+        if let bytes = benchmark.bytesPerOperation {
+            let mib = opsPerSecond * Double(bytes) / 1_048_576
+            line += ",\"mib_per_sec\":\(String(format: "%.1f", mib))"
+        }
+        line += ",\"sink\":\(sink & 1)}"
+        print(line)
+        fflush(stdout)
+    }
+
+    private func time(_ work: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        work()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
