@@ -40,6 +40,9 @@ let package = Package(
         .testTarget(
             name: "RunnelCoreTests",
             dependencies: ["RunnelCore"]),
+        .testTarget(
+            name: "RunnelCLITests",
+            dependencies: ["RunnelCore", "runnel"]),
     ],
     swiftLanguageModes: [.v6]
 )
