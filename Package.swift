@@ -5,7 +5,7 @@ import PackageDescription
 // that `deploy/local/setup.sh` installs; their module maps live in Sources/C*.
 let package = Package(
     name: "Runnel",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runnel", targets: ["runnel"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,10 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "RunnelCore",
-            dependencies: ["CPCRE2", "CLibCrypto"]),
+            dependencies: [
+                "CPCRE2", "CLibCrypto",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
         .executableTarget(
             name: "runnel",
             dependencies: [

@@ -1,0 +1,52 @@
+/// Messages on their way to one filter or output, with the acknowledgement of the input batch they
+/// came from and each message's index in that batch (so a drop is attributed to the right message).
+public struct RoutedBatch: Sendable {
+    public var messages: [Message]
+    public var origins: [Int]
+    public var acknowledgement: BatchAcknowledgement?
+    /// Estimated memory the batch holds, charged against the destination's queue.
+    public var byteSize: Int
+
+    public init(messages: [Message], origins: [Int], acknowledgement: BatchAcknowledgement?, byteSize: Int) {
+        self.messages = messages
+        self.origins = origins
+        self.acknowledgement = acknowledgement
+        self.byteSize = byteSize
+    }
+
+    /// The destination handled every message (delivered, consumed by a filter, or written).
+    public func confirm() {
+        acknowledgement?.release()
+    }
+
+    /// The destination dropped every message of the batch by policy.
+    public func drop(reason: String) {
+        acknowledgement?.noteDropped(origins, reason: reason)
+        acknowledgement?.release()
+    }
+
+    /// Some messages (indices into `messages`) were dropped, the rest delivered.
+    public func settle(droppedPositions: some Sequence<Int>, reason: String) {
+        acknowledgement?.noteDropped(droppedPositions.map { origins[$0] }, reason: reason)
+        acknowledgement?.release()
+    }
+}
+
+extension Message {
+    /// The memory a message holds, roughly: what queue limits are charged in bytes.
+    public var estimatedByteSize: Int {
+        var size = 96 + (type?.count ?? 0) + (logger?.count ?? 0) + (payload?.count ?? 0)
+            + (envVersion?.count ?? 0) + (hostname?.count ?? 0)
+        for field in fields {
+            size += 48 + field.name.count + (field.representation?.count ?? 0)
+            switch field.values {
+            case .string(let values), .bytes(let values):
+                for value in values { size += 16 + value.count }
+            case .integer(let values): size += 8 * values.count
+            case .double(let values): size += 8 * values.count
+            case .bool(let values): size += values.count
+            }
+        }
+        return size
+    }
+}

@@ -1,0 +1,69 @@
+import Synchronization
+
+/// One destination of the router: a filter or output, its matcher and its queue.
+public struct Route: Sendable {
+    public let name: String
+    public let matcher: MessageMatcher
+    public let queue: BatchQueue
+    public let counters: PluginCounters
+
+    public init(name: String, matcher: MessageMatcher, queue: BatchQueue, counters: PluginCounters) {
+        self.name = name
+        self.matcher = matcher
+        self.queue = queue
+        self.counters = counters
+    }
+}
+
+/// Sends each message of a batch to every filter and output whose matcher selects it (DESIGN §6).
+///
+/// Matching runs in the producer's task, batch at a time, so a destination only ever queues the
+/// messages it wants and its queue bytes measure real work. The set of routes is swapped atomically
+/// on reload; a batch already being routed finishes on the routes it started with.
+public final class Router: Sendable {
+    private let routes: Mutex<[Route]>
+
+    public init(routes: [Route]) {
+        self.routes = Mutex(routes)
+    }
+
+    public var currentRoutes: [Route] { routes.withLock { $0 } }
+
+    public func replaceRoutes(_ newRoutes: [Route]) {
+        routes.withLock { $0 = newRoutes }
+    }
+
+    /// Routes `messages`; `acknowledgement` (already holding the router's reference) is released
+    /// when routing is done, so a batch nobody wanted settles at once.
+    public func route(_ messages: [Message], acknowledgement: BatchAcknowledgement?) async {
+        let routes = currentRoutes
+        var wanted = [Bool](repeating: false, count: messages.count)
+        for route in routes {
+            var selected: [Message] = []
+            var origins: [Int] = []
+            var bytes = 0
+            for (index, message) in messages.enumerated() where route.matcher.matches(message) {
+                selected.append(message)
+                origins.append(index)
+                bytes += message.estimatedByteSize
+                wanted[index] = true
+            }
+            guard !selected.isEmpty else { continue }
+            route.counters.add(\.matched, selected.count)
+            acknowledgement?.retain()
+            let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement, byteSize: bytes)
+            switch await route.queue.push(batch) {
+            case .accepted:
+                break
+            case .full:
+                route.counters.addDropped(selected.count, reason: "queue_full")
+                batch.drop(reason: "queue_full")
+            case .closed:
+                route.counters.addDropped(selected.count, reason: "shutdown")
+                batch.drop(reason: "shutdown")
+            }
+        }
+        acknowledgement?.noteUnmatched(wanted.lazy.filter { !$0 }.count)
+        acknowledgement?.release()
+    }
+}
