@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -34,6 +35,13 @@ let package = Package(
                 "CPCRE2", "CLibCrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
+        .target(
+            name: "RunnelHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "runnel",
             dependencies: [
@@ -44,6 +52,9 @@ let package = Package(
         .testTarget(
             name: "RunnelCoreTests",
             dependencies: ["RunnelCore"]),
+        .testTarget(
+            name: "RunnelHTTPTests",
+            dependencies: ["RunnelHTTP"]),
         .testTarget(
             name: "RunnelCLITests",
             dependencies: ["RunnelCore", "runnel"]),
