@@ -19,7 +19,8 @@ enum MessageProtobufDecoder {
                 guard length == 16 else {
                     throw ProtobufDecodingError(offset: lengthOffset, reason: "uuid is \(length) bytes, expected 16")
                 }
-                message.uuid = MessageUUID(bytes: reader.readBytes(16))
+                let high = reader.readBigEndianUInt64()
+                message.uuid = MessageUUID(high: high, low: reader.readBigEndianUInt64())
             case 2:
                 try reader.expect(wireType, .varint, field: "timestamp", tagOffset: tagOffset)
                 message.timestamp = Int64(bitPattern: try reader.readVarint())
@@ -41,6 +42,11 @@ enum MessageProtobufDecoder {
                 message.hostname = try readString(&reader, wireType, "hostname", tagOffset)
             case 10:
                 try reader.expect(wireType, .lengthDelimited, field: "fields", tagOffset: tagOffset)
+                if message.fields.isEmpty {
+                    // Heka writes the fields last and together: size the array once.
+                    message.fields.reserveCapacity(
+                        reader.countConsecutiveRecords(tag: MessageProtobufLayout.fieldTag, from: tagOffset))
+                }
                 let length = try reader.readLength()
                 let outer = reader.beginRecord(length: length)
                 message.fields.append(try decodeField(&reader))

@@ -92,6 +92,29 @@ struct ProtobufReader {
         return UInt64(littleEndian: value)
     }
 
+    /// The next 8 bytes (already bounds-checked) as a big-endian integer.
+    @inline(__always)
+    mutating func readBigEndianUInt64() -> UInt64 {
+        let value = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        index += 8
+        return UInt64(bigEndian: value)
+    }
+
+    /// How many length-delimited records with the single-byte tag `tag` follow one another from
+    /// `start`; stops at anything else or anything malformed.
+    func countConsecutiveRecords(tag: UInt8, from start: Int) -> Int {
+        var probe = self
+        probe.index = start
+        var count = 0
+        while probe.index < probe.limit, probe.base[probe.index] == tag {
+            probe.index += 1
+            guard let length = try? probe.readLength() else { break }
+            probe.index += length
+            count += 1
+        }
+        return count
+    }
+
     /// The next `count` bytes (already bounds-checked by `readLength`) as a new array.
     @inline(__always)
     mutating func readBytes(_ count: Int) -> [UInt8] {
