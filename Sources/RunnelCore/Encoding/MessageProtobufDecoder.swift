@@ -127,7 +127,7 @@ enum MessageProtobufDecoder {
         case .lengthDelimited:
             let length = try reader.readLength()
             let outer = reader.beginRecord(length: length)
-            values.reserveCapacity(values.count + length)
+            // No reservation from the byte length: it could claim eight times the input in memory.
             while !reader.isAtEnd {
                 values.append(Int64(bitPattern: try reader.readVarint()))
             }

@@ -89,25 +89,20 @@ enum SampleMessages {
             ])
     }
 
-    /// A DockerLog-like message, as the benchmarks use.
+    /// A DockerLog-like message: Runnel's container keys, a log line, numeric fields.
     static var dockerLog: Message {
         Message(
-            uuid: uuid, timestamp: 1_700_000_000_123_456_789, type: "DockerLog", logger: "stdout", severity: 6,
-            payload: ByteString(
-                "2024-05-01T12:00:00.123Z INFO  [http-nio-8080-exec-7] c.e.orders.OrderController - "
-                    + "GET /api/orders/12345 200 14ms user=alice trace=5f2b9c1d"),
-            hostname: "mesos-agent-17.example.internal",
+            uuid: uuid, timestamp: 1_700_000_000_123_456_789, type: "DockerLog", logger: "stderr", severity: 3,
+            payload: ByteString(#"10.0.3.7 - - [01/May/2024:12:00:00 +0000] "POST /checkout HTTP/1.1" 502 157"#),
+            hostname: "agent-3",
             fields: [
-                .string("ContainerID", "4f2a9c1be7d3"),
-                .string("ContainerName", "mesos-8f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b"),
-                .string("ContainerImage", "registry.example.internal/orders:1.42.0"),
-                .string("MARATHON_APP_ID", "/shop/orders"),
-                .string("MESOS_TASK_ID", "shop_orders.7d3e2f1a-0b9c-11ef-8a7b-0242ac110002"),
-                .integer("http_status", 200),
-                .integer("bytes_sent", 18_432, representation: "B"),
-                .double("duration", 14.25, representation: "ms"),
-                .bool("tty", false),
-                .string("stream", "stdout"),
+                .string("ContainerID", "0a1b2c3d4e5f"),
+                .string("ContainerName", "web-frontend.1"),
+                .string("ContainerImage", "nginx:1.25-alpine"),
+                .string("MARATHON_APP_ID", "/web/frontend"),
+                Field(name: "upstream_ms", representation: "ms", values: .double([12.5, 340.25])),
+                Field(name: "status", values: .integer([502])),
+                Field(name: "retried", values: .bool([true])),
             ])
     }
 }
