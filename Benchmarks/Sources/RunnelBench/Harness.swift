@@ -46,7 +46,7 @@ struct Harness {
         }
         line += ",\"sink\":\(sink & 1)}"
         print(line)
-        fflush(stdout)
+        fflush(nil)  // all streams: naming `stdout` is an error under Swift 6 strict concurrency on Linux
     }
 
     private func time(_ work: () -> Void) -> Double {
