@@ -34,7 +34,11 @@ let package = Package(
             dependencies: [
                 "CPCRE2", "CLibCrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(
+            name: "RunnelPlugins",
+            dependencies: ["RunnelCore"]),
         .target(
             name: "RunnelHTTP",
             dependencies: [
@@ -45,13 +49,16 @@ let package = Package(
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RunnelCoreTests",
             dependencies: ["RunnelCore"]),
+        .testTarget(
+            name: "RunnelPluginsTests",
+            dependencies: ["RunnelPlugins"]),
         .testTarget(
             name: "RunnelHTTPTests",
             dependencies: ["RunnelHTTP"]),

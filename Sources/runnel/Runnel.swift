@@ -2,12 +2,13 @@ import ArgumentParser
 import RunnelCore
 
 @main
-struct Runnel: ParsableCommand {
+struct Runnel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runnel",
         abstract: "A Heka-style log and metrics pipeline for Docker and Marathon clusters.",
         version: RunnelVersion.current,
         subcommands: [
+            AgentCommand.self,
             CheckCommand.self,
             MatchCommand.self,
             CatCommand.self,

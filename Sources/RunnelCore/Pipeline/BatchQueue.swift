@@ -26,7 +26,8 @@ public final class BatchQueue: Sendable {
         var batches = Deque<RoutedBatch>()
         var bytes = 0
         var closed = false
-        var waitingConsumers: [CheckedContinuation<RoutedBatch?, Never>] = []
+        var waitingConsumers: [(id: UInt64, continuation: CheckedContinuation<RoutedBatch?, Never>)] = []
+        var nextConsumerID: UInt64 = 0
         var waitingProducers: [(batch: RoutedBatch, continuation: CheckedContinuation<PushResult, Never>)] = []
     }
 
@@ -44,12 +45,16 @@ public final class BatchQueue: Sendable {
         state.withLock { ($0.bytes, $0.batches.count) }
     }
 
+    public var isClosedAndEmpty: Bool {
+        state.withLock { $0.closed && $0.batches.isEmpty }
+    }
+
     public func push(_ batch: RoutedBatch) async -> PushResult {
         enum Immediate { case done(PushResult), handOff(CheckedContinuation<RoutedBatch?, Never>), wait }
         let immediate: Immediate = state.withLock { state in
             if state.closed { return .done(.closed) }
             if !state.waitingConsumers.isEmpty {
-                return .handOff(state.waitingConsumers.removeFirst())
+                return .handOff(state.waitingConsumers.removeFirst().continuation)
             }
             if state.batches.isEmpty || state.bytes + batch.byteSize <= capacityBytes {
                 state.batches.append(batch)
@@ -84,21 +89,44 @@ public final class BatchQueue: Sendable {
 
     /// The next batch, waiting for one; nil once the queue is closed and empty.
     public func pop() async -> RoutedBatch? {
+        await pop(timeout: nil)
+    }
+
+    /// The next batch, waiting at most `timeout`; nil on timeout or once closed and empty.
+    public func pop(timeout: Duration?) async -> RoutedBatch? {
         if let ready = tryPopLocked() { return ready.batch }
         return await withCheckedContinuation { continuation in
-            let outcome: (batch: RoutedBatch?, resume: Bool, admitted: [CheckedContinuation<PushResult, Never>]) =
+            let outcome: (batch: RoutedBatch?, resume: Bool, admitted: [CheckedContinuation<PushResult, Never>], waiterID: UInt64?) =
                 state.withLock { state in
                     if !state.batches.isEmpty {
                         let batch = takeFirst(&state)
-                        return (batch, true, admitWaiting(&state))
+                        return (batch, true, admitWaiting(&state), nil)
                     }
-                    if state.closed { return (nil, true, []) }
-                    state.waitingConsumers.append(continuation)
-                    return (nil, false, [])
+                    if state.closed { return (nil, true, [], nil) }
+                    state.nextConsumerID += 1
+                    state.waitingConsumers.append((state.nextConsumerID, continuation))
+                    return (nil, false, [], state.nextConsumerID)
                 }
             for producer in outcome.admitted { producer.resume(returning: .accepted) }
-            if outcome.resume { continuation.resume(returning: outcome.batch) }
+            if outcome.resume {
+                continuation.resume(returning: outcome.batch)
+            } else if let timeout, let waiterID = outcome.waiterID {
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.expireWaiter(waiterID)
+                }
+            }
         }
+    }
+
+    /// Resumes a consumer that is still waiting when its timeout passes; one handed a batch
+    /// meanwhile is no longer in the list, so each waiter is resumed exactly once.
+    private func expireWaiter(_ id: UInt64) {
+        let waiter = state.withLock { state -> CheckedContinuation<RoutedBatch?, Never>? in
+            guard let index = state.waitingConsumers.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waitingConsumers.remove(at: index).continuation
+        }
+        waiter?.resume(returning: nil)
     }
 
     /// A batch if one is queued, without waiting.
@@ -117,7 +145,7 @@ public final class BatchQueue: Sendable {
             state.waitingProducers.removeAll()
             return (consumers, producers)
         }
-        for consumer in consumers { consumer.resume(returning: nil) }
+        for consumer in consumers { consumer.continuation.resume(returning: nil) }
         for producer in producers { producer.resume(returning: .closed) }
     }
 

@@ -6,12 +6,16 @@ public struct RoutedBatch: Sendable {
     public var acknowledgement: BatchAcknowledgement?
     /// Estimated memory the batch holds, charged against the destination's queue.
     public var byteSize: Int
+    /// How many filter injections deep these messages are (0 for what inputs read).
+    public var loopDepth: Int
 
-    public init(messages: [Message], origins: [Int], acknowledgement: BatchAcknowledgement?, byteSize: Int) {
+    public init(messages: [Message], origins: [Int], acknowledgement: BatchAcknowledgement?, byteSize: Int,
+                loopDepth: Int = 0) {
         self.messages = messages
         self.origins = origins
         self.acknowledgement = acknowledgement
         self.byteSize = byteSize
+        self.loopDepth = loopDepth
     }
 
     /// The destination handled every message (delivered, consumed by a filter, or written).

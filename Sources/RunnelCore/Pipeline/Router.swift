@@ -35,7 +35,7 @@ public final class Router: Sendable {
 
     /// Routes `messages`; `acknowledgement` (already holding the router's reference) is released
     /// when routing is done, so a batch nobody wanted settles at once.
-    public func route(_ messages: [Message], acknowledgement: BatchAcknowledgement?) async {
+    public func route(_ messages: [Message], acknowledgement: BatchAcknowledgement?, loopDepth: Int = 0) async {
         let routes = currentRoutes
         var wanted = [Bool](repeating: false, count: messages.count)
         for route in routes {
@@ -51,7 +51,8 @@ public final class Router: Sendable {
             guard !selected.isEmpty else { continue }
             route.counters.add(\.matched, selected.count)
             acknowledgement?.retain()
-            let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement, byteSize: bytes)
+            let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement,
+                                    byteSize: bytes, loopDepth: loopDepth)
             switch await route.queue.push(batch) {
             case .accepted:
                 break

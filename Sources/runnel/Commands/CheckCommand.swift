@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RunnelCore
 
 struct CheckCommand: ParsableCommand {
@@ -18,25 +17,14 @@ struct CheckCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let loader = ConfigLoader(
-            catalog: RunnelCatalog.plugins,
-            environment: ProcessInfo.processInfo.environment,
-            matcherValidator: RunnelCatalog.validateMatcher)
-        let result = loader.load(path: config)
-        for diagnostic in result.diagnostics {
-            Diagnostics.report(diagnostic.description)
-        }
-        guard let loaded = result.config, result.errors.isEmpty else {
-            Diagnostics.report("\(config): \(result.errors.count) error(s), \(result.warnings.count) warning(s)")
-            throw ExitStatus.config
-        }
+        guard let loaded = AgentSetup.load(config, logger: nil) else { throw ExitStatus.config }
         if !quiet {
             let counts = PluginCategory.allCases.compactMap { category -> String? in
-                let count = loaded.plugins.filter { $0.category == category }.count
+                let count = loaded.config.plugins.filter { $0.category == category }.count
                 return count == 0 ? nil : "\(count) \(category.rawValue)\(count == 1 ? "" : "s")"
             }
             let summary = counts.isEmpty ? "no plugins" : counts.joined(separator: ", ")
-            print("\(config): OK (\(summary); \(result.warnings.count) warning(s))")
+            print("\(config): OK (\(summary); \(loaded.warnings.count) warning(s))")
         }
     }
 }

@@ -1,9 +1,10 @@
 import RunnelCore
+import RunnelPlugins
 
 /// The plugin types this build of Runnel implements and the matcher check used by the config loader.
 enum RunnelCatalog {
-    /// Every plugin target contributes its schemas here as it arrives.
-    static let plugins = PluginCatalog(schemas: [])
+    /// Every plugin target contributes its registrations here.
+    static let registry = PluginRegistry(StandardPlugins.all)
 
     static func validateMatcher(_ expression: String) -> (column: Int, message: String)? {
         do {

@@ -91,3 +91,21 @@ import Testing
                                               dropped: ["queue_full": 1, "shutdown": 1])])
     }
 }
+
+@Suite struct BatchQueueTimeoutTests {
+    @Test func popTimesOutWithoutLosingALaterBatch() async {
+        let queue = BatchQueue(capacityBytes: 1000)
+        #expect(await queue.pop(timeout: .milliseconds(20)) == nil)
+        // The expired waiter must not swallow the next batch.
+        _ = await queue.push(BatchQueueTests.batch(10, tag: 9))
+        #expect(await queue.pop(timeout: .milliseconds(20))?.messages[0].timestamp == 9)
+    }
+
+    @Test func popWithTimeoutReturnsABatchThatArrivesInTime() async {
+        let queue = BatchQueue(capacityBytes: 1000)
+        async let waited = queue.pop(timeout: .seconds(5))
+        try? await Task.sleep(for: .milliseconds(20))
+        _ = await queue.push(BatchQueueTests.batch(10, tag: 3))
+        #expect(await waited?.messages[0].timestamp == 3)
+    }
+}

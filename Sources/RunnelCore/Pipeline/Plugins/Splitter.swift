@@ -6,11 +6,21 @@ public struct SplitRecord: Sendable, Equatable {
     public var endOffset: Int64
     /// The record was longer than the limit and holds only its first bytes.
     public var truncated: Bool
+    /// How many trailing bytes are the delimiter that ended the record (not part of its content).
+    public var delimiterLength: Int
 
-    public init(bytes: [UInt8], endOffset: Int64, truncated: Bool = false) {
+    public init(bytes: [UInt8], endOffset: Int64, truncated: Bool = false, delimiterLength: Int = 0) {
         self.bytes = bytes
         self.endOffset = endOffset
         self.truncated = truncated
+        self.delimiterLength = delimiterLength
+    }
+
+    /// The record without its delimiter (and without a carriage return before a newline).
+    public var content: ArraySlice<UInt8> {
+        var end = bytes.count - min(delimiterLength, bytes.count)
+        if delimiterLength > 0, bytes.last == 0x0A, end > 0, bytes[end - 1] == 0x0D { end -= 1 }
+        return bytes[0..<end]
     }
 }
 
@@ -22,6 +32,13 @@ public protocol Splitter {
     mutating func next() -> SplitRecord?
     /// At the end of a stream that will not grow: the incomplete tail, when the splitter delivers it.
     mutating func finish() -> SplitRecord?
+    /// Records discarded since the last call, by reason (over-long records, corrupt frames), so the
+    /// input can count them as dropped.
+    mutating func takeDiscarded() -> [String: Int]
+}
+
+extension Splitter {
+    public mutating func takeDiscarded() -> [String: Int] { [:] }
 }
 
 /// Options every splitter shares (Heka's common splitter parameters).

@@ -9,6 +9,7 @@ public struct TokenSplitter: Splitter {
     public let count: Int
     public let limits: SplitterLimits
     public private(set) var droppedOverlong = 0
+    private var reportedOverlong = 0
 
     private var buffer: [UInt8] = []
     private var start = 0
@@ -64,11 +65,16 @@ public struct TokenSplitter: Splitter {
                 droppedOverlong += 1
                 continue
             }
-            let record = SplitRecord(bytes: Array(buffer[start..<end]), endOffset: endOffset)
+            let record = SplitRecord(bytes: Array(buffer[start..<end]), endOffset: endOffset, delimiterLength: 1)
             start = end
             scanFrom = end
             return record
         }
+    }
+
+    public mutating func takeDiscarded() -> [String: Int] {
+        defer { reportedOverlong = droppedOverlong }
+        return droppedOverlong > reportedOverlong ? ["record_too_long": droppedOverlong - reportedOverlong] : [:]
     }
 
     public mutating func finish() -> SplitRecord? {

@@ -1,0 +1,44 @@
+/// A snapshot of the running agent for `/status`, `/metrics` and the status page.
+public struct AgentStatus: Sendable {
+    public struct PluginStatus: Sendable {
+        public var name: String
+        public var typeName: String
+        public var category: PluginCategory
+        public var counters: PluginCounters.Values
+        /// Filters and outputs: what waits in their queue.
+        public var queueBytes: Int?
+        public var queueBatches: Int?
+        /// Inputs: read = delivered + unmatched + dropped + in flight.
+        public var ledger: InputLedger.Snapshot?
+        /// Inputs: committed position per stream.
+        public var checkpoints: [String: [Int64]]?
+    }
+
+    public var version: String
+    public var hostname: String
+    public var startedAt: Int64
+    public var now: Int64
+    public var plugins: [PluginStatus]
+}
+
+extension Agent {
+    public func status() -> AgentStatus {
+        var plugins: [AgentStatus.PluginStatus] = []
+        for input in inputs {
+            plugins.append(.init(name: input.name, typeName: input.plan.config.typeName, category: .input,
+                                 counters: input.counters.snapshot, ledger: input.ledger.snapshot,
+                                 checkpoints: input.checkpoints.committed))
+        }
+        for destination in filters + outputs {
+            let depth = destination.queue.depth
+            let (typeName, category): (String, PluginCategory) = switch destination.kind {
+            case .filter(let plan): (plan.config.typeName, .filter)
+            case .output(let plan): (plan.config.typeName, .output)
+            }
+            plugins.append(.init(name: destination.name, typeName: typeName, category: category,
+                                 counters: destination.counters.snapshot, queueBytes: depth.bytes, queueBatches: depth.batches))
+        }
+        return AgentStatus(version: RunnelVersion.current, hostname: hostname, startedAt: startedAt,
+                           now: WallClock.nowNanoseconds(), plugins: plugins)
+    }
+}

@@ -1,0 +1,117 @@
+/// Builds every section of a validated configuration into a `PipelinePlan`, reporting every
+/// section that cannot be built at once, each at its place in the files.
+public enum PipelineBuilder {
+    public static func build(_ config: RunnelConfig, registry: PluginRegistry, hostname: String)
+        -> (plan: PipelinePlan?, errors: [ConfigDiagnostic])
+    {
+        let context = PluginBuildContext(global: config.global, hostname: hostname)
+        var errors: [ConfigDiagnostic] = []
+        var built: [String: BuiltPlugin] = [:]
+        for section in config.plugins {
+            guard let registration = registry.registration(for: section.typeName) else {
+                errors.append(diagnostic(section, key: "type", "plugin type '\(section.typeName)' is not built into this runnel"))
+                continue
+            }
+            do {
+                built[section.name] = try registration.build(section, context)
+            } catch {
+                errors.append(diagnostic(section, key: error.key, error.message))
+            }
+        }
+
+        /// A section by name, or a type used without a section (Heka's implicit default plugins).
+        func lookup(_ name: String, from section: PluginInstanceConfig, key: String) -> BuiltPlugin? {
+            if let plugin = built[name] { return plugin }
+            if config.plugin(named: name) != nil { return nil }  // exists but failed to build: already reported
+            guard let registration = registry.registration(for: name) else {
+                errors.append(diagnostic(section, key: key, "no section or plugin type named '\(name)'"))
+                return nil
+            }
+            let implicit = PluginInstanceConfig(name: name, typeName: name, category: registration.schema.category,
+                                                options: defaults(of: registration.schema), location: section.location)
+            do {
+                let plugin = try registration.build(implicit, context)
+                built[name] = plugin
+                return plugin
+            } catch {
+                errors.append(diagnostic(section, key: key, "building '\(name)': \(error)"))
+                return nil
+            }
+        }
+
+        var plan = PipelinePlan()
+        let limits = SplitterLimits(maxRecordSize: config.global.maxMessageSize)
+        for section in config.plugins {
+            guard let plugin = built[section.name] else { continue }
+            switch plugin {
+            case .input(let input):
+                var splitter: SplitterFactory?
+                if let name = section.string("splitter") {
+                    if case .splitter(let factory)? = lookup(name, from: section, key: "splitter") { splitter = factory }
+                    else if built[name] != nil { errors.append(diagnostic(section, key: "splitter", "'\(name)' is not a splitter")) }
+                }
+                var decoder: (any Decoder)?
+                if let name = section.string("decoder") {
+                    if case .decoder(let found)? = lookup(name, from: section, key: "decoder") { decoder = found }
+                    else if built[name] != nil { errors.append(diagnostic(section, key: "decoder", "'\(name)' is not a decoder")) }
+                }
+                let fallback: SplitterFactory = (input as? any DefaultSplitterProviding)?.defaultSplitter(limits: limits)
+                    ?? { offset in TokenSplitter(limits: limits, startOffset: offset) }
+                plan.inputs.append(.init(config: section, plugin: input, splitter: splitter ?? fallback, decoder: decoder,
+                                         sendDecodeFailures: section.bool("send_decode_failures") ?? false,
+                                         canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+            case .filter(let filter):
+                guard let matcher = matcher(section, errors: &errors) else { continue }
+                plan.filters.append(.init(config: section, plugin: filter, matcher: matcher,
+                                          tickerInterval: section.duration("ticker_interval"),
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+            case .output(let output):
+                guard let matcher = matcher(section, errors: &errors) else { continue }
+                var encoder: (any Encoder)?
+                if let name = section.string("encoder") {
+                    if case .encoder(let found)? = lookup(name, from: section, key: "encoder") { encoder = found }
+                    else if built[name] != nil { errors.append(diagnostic(section, key: "encoder", "'\(name)' is not an encoder")) }
+                }
+                plan.outputs.append(.init(config: section, plugin: output, matcher: matcher, encoder: encoder,
+                                          useFraming: section.bool("use_framing") ?? false,
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+            case .splitter, .decoder, .encoder:
+                break
+            }
+        }
+        return (errors.isEmpty ? plan : nil, errors)
+    }
+
+    static func matcher(_ section: PluginInstanceConfig, errors: inout [ConfigDiagnostic]) -> MessageMatcher? {
+        let expression = section.string("message_matcher") ?? "TRUE"
+        do {
+            return try MessageMatcher(expression)
+        } catch {
+            errors.append(diagnostic(section, key: "message_matcher", error.description))
+            return nil
+        }
+    }
+
+    static func retries(_ section: PluginInstanceConfig) -> RetryPolicy {
+        var policy = RetryPolicy.heka
+        if let delay = section.duration("retries.delay") { policy.delay = delay }
+        if let maxDelay = section.duration("retries.max_delay") { policy.maxDelay = maxDelay }
+        if let maxJitter = section.duration("retries.max_jitter") { policy.maxJitter = maxJitter }
+        if let maxRetries = section.integer("retries.max_retries") { policy.maxRetries = maxRetries }
+        return policy
+    }
+
+    static func defaults(of schema: PluginSchema) -> [String: ConfigValue] {
+        var options: [String: ConfigValue] = [:]
+        for option in schema.effectiveOptions {
+            if let value = option.defaultValue { options[option.name] = value }
+        }
+        return options
+    }
+
+    static func diagnostic(_ section: PluginInstanceConfig, key: String?, _ message: String) -> ConfigDiagnostic {
+        let location = key.flatMap { section[$0]?.location } ?? section.location
+        return ConfigDiagnostic(severity: .error, file: location.file, line: location.line, column: location.column,
+                                section: section.name, key: key, message: message, suggestion: nil)
+    }
+}

@@ -1,0 +1,41 @@
+/// Every plugin of a configuration, built and wired by name, ready to run: what `runnel check`
+/// validates and what the agent starts.
+public struct PipelinePlan: Sendable {
+    public struct InputPlan: Sendable {
+        public var config: PluginInstanceConfig
+        public var plugin: any InputPlugin
+        public var splitter: SplitterFactory
+        public var decoder: (any Decoder)?
+        public var sendDecodeFailures: Bool
+        public var canExit: Bool
+        public var retries: RetryPolicy
+    }
+
+    public struct FilterPlan: Sendable {
+        public var config: PluginInstanceConfig
+        public var plugin: any FilterPlugin
+        public var matcher: MessageMatcher
+        public var tickerInterval: Duration?
+        public var canExit: Bool
+        public var retries: RetryPolicy
+    }
+
+    public struct OutputPlan: Sendable {
+        public var config: PluginInstanceConfig
+        public var plugin: any OutputPlugin
+        public var matcher: MessageMatcher
+        public var encoder: (any Encoder)?
+        public var useFraming: Bool
+        public var canExit: Bool
+        public var retries: RetryPolicy
+    }
+
+    public var inputs: [InputPlan] = []
+    public var filters: [FilterPlan] = []
+    public var outputs: [OutputPlan] = []
+}
+
+/// Inputs that cut their byte streams into records choose a splitter when none is configured.
+public protocol DefaultSplitterProviding {
+    func defaultSplitter(limits: SplitterLimits) -> SplitterFactory
+}

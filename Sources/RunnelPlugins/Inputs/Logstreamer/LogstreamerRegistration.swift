@@ -1,0 +1,45 @@
+import RunnelCore
+
+extension LogstreamerInput {
+    public static let registration = PluginRegistration(
+        schema: PluginSchema(
+            typeName: "LogstreamerInput", category: .input,
+            summary: "Follows the files under a folder whose relative paths match a regex, through rename rotation and truncation, checkpointing only confirmed lines.",
+            options: [
+                OptionSpec("log_directory", .string, required: true, summary: "The folder to watch (searched recursively)."),
+                OptionSpec("file_match", .string, required: true,
+                           summary: "Regex (PCRE2) over each file's path relative to `log_directory`; it must match the whole path."),
+                OptionSpec("rescan_interval", .duration, default: "5s", summary: "How often the folder is searched for new files. Heka's default was 1m."),
+                OptionSpec("oldest_duration", .duration, default: "720h", summary: "Files not modified for longer are not opened."),
+                OptionSpec("initial_tail", .bool, default: false,
+                           summary: "Start files never seen before at their end instead of their beginning."),
+                OptionSpec("hostname", .string, summary: "Host name put in the messages; defaults to the agent's."),
+                OptionSpec("journal_directory", .string,
+                           ignoredBecause: "Runnel keeps checkpoints under `[runnel] base_dir`/checkpoints",
+                           summary: "Heka's checkpoint folder."),
+                OptionSpec("priority", .array(.string),
+                           ignoredBecause: "Runnel follows each file as its own stream and finishes rotated files by inode, so it needs no sequence ordering",
+                           summary: "Heka's ordering of a rotated file sequence."),
+                OptionSpec("differentiator", .array(.string),
+                           ignoredBecause: "each file is its own stream, named by its relative path",
+                           summary: "Heka's stream naming from regex captures."),
+                OptionSpec("translation", .any, ignoredBecause: "it served Heka's priority ordering", summary: "Heka's priority value mapping."),
+            ],
+            hekaCompatible: true)
+    ) { config, context throws(PluginBuildError) in
+        guard let directory = config.string("log_directory") else { throw PluginBuildError(key: "log_directory", "is required") }
+        guard let pattern = config.string("file_match") else { throw PluginBuildError(key: "file_match", "is required") }
+        let regex: PCRE2Regex
+        do {
+            regex = try PCRE2Regex("^(?:" + pattern + ")$")
+        } catch {
+            throw PluginBuildError(key: "file_match", "invalid regex: \(error)")
+        }
+        var options = LogstreamerInput.Options(logDirectory: directory) { path in regex.matches(Array(path.utf8)) }
+        if let rescan = config.duration("rescan_interval") { options.rescanInterval = rescan }
+        if let oldest = config.duration("oldest_duration") { options.oldestDuration = oldest }
+        options.initialTail = config.bool("initial_tail") ?? false
+        options.hostname = config.string("hostname")
+        return .input(LogstreamerInput(options: options))
+    }
+}

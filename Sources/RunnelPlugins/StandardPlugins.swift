@@ -1,0 +1,19 @@
+import RunnelCore
+
+/// Every plugin type in this target, for the agent's registry and the reference docs.
+public enum StandardPlugins {
+    public static let all: [PluginRegistration] = [
+        LogstreamerInput.registration,
+        StdinInput.registration,
+        TokenSplitter.registration,
+        NullSplitter.registration,
+        HekaFramingSplitter.registration,
+        ProtobufDecoder.registration,
+        PayloadEncoder.registration,
+        RstEncoder.registration,
+        ProtobufEncoder.registration,
+        JsonEncoder.registration,
+        LogOutput.registration,
+        FileOutput.registration,
+    ]
+}
