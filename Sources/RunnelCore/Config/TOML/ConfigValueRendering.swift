@@ -42,3 +42,13 @@ extension ConfigValue: CustomStringConvertible {
         return out + "\""
     }
 }
+
+extension ConfigValue {
+    /// How a value is quoted inside a diagnostic sentence: `'text'` for strings, TOML syntax for
+    /// the rest, `<from %ENV[NAME]>` for secrets.
+    var messageText: String {
+        if let secretVariable { return "<from %ENV[\(secretVariable)]>" }
+        if let text = stringValue { return "'\(text)'" }
+        return description
+    }
+}

@@ -91,10 +91,11 @@ extension TOMLParser {
             try parseKeyValue(into: table, depth: depth)
             skipWhitespace()
             if peek() == UInt8(ascii: ",") {
+                let comma = index
                 index += 1
                 skipWhitespace()
                 if peek() == UInt8(ascii: "}") {
-                    throw error("a trailing comma is not allowed in an inline table (TOML 1.0)", at: index - 1)
+                    throw error("a trailing comma is not allowed in an inline table (TOML 1.0)", at: comma)
                 }
                 continue
             }
