@@ -46,7 +46,7 @@ public enum CommonOptions {
         OptionSpec("can_exit", .bool, default: false,
                    summary: "Whether this input may stop (after its retries) without stopping the agent."),
         OptionSpec("ticker_interval", .duration, summary: "Period of the input's timer, for inputs that poll."),
-        OptionSpec("retries", .table(retries), summary: "Restart policy; see the `retries` table."),
+        OptionSpec("retries", .table(retries), summary: "Restart policy, as the sub-table `[NAME.retries]`; its options follow."),
     ]
 
     static let splitter: [OptionSpec] = [
@@ -77,7 +77,7 @@ public enum CommonOptions {
                    summary: "Whether this plugin may stop (after its retries) without stopping the agent."),
         OptionSpec("use_buffering", .bool, default: false,
                    summary: "Queue matched messages on disk before the plugin takes them, so they survive restarts and outages."),
-        OptionSpec("buffering", .table(buffering), summary: "Disk queue settings; see the `buffering` table."),
-        OptionSpec("retries", .table(retries), summary: "Restart policy; see the `retries` table."),
+        OptionSpec("buffering", .table(buffering), summary: "Disk queue settings, as the sub-table `[NAME.buffering]`; its options follow."),
+        OptionSpec("retries", .table(retries), summary: "Restart policy, as the sub-table `[NAME.retries]`; its options follow."),
     ]
 }

@@ -45,12 +45,10 @@ enum ConfigFileParser {
         return output
     }
 
-    /// A syntax error, with its message withheld when it would quote substituted secret text.
+    /// A syntax error, with its message withheld when it quotes substituted secret text.
     private static func syntaxDiagnostic(_ error: TOMLSyntaxError, locator: SourceLocator) -> ConfigDiagnostic {
         var message = error.message
-        let point = error.parsedOffset..<(error.parsedOffset + 1)
-        if let variable = locator.secretVariable(overlapping: point)
-            ?? error.quotedRange.flatMap({ locator.secretVariable(overlapping: $0) }) {
+        if let variable = error.quotedRange.flatMap({ locator.secretVariable(overlapping: $0) }) {
             message = "the value substituted for %ENV[\(variable)] breaks the TOML syntax here (the value is not shown)"
         }
         return ConfigDiagnostic(.error, at: error.location, "\(error.location): TOML syntax error: \(message)")

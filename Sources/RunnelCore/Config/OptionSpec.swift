@@ -15,7 +15,8 @@ public struct OptionSpec: Sendable, Equatable {
     /// Other names accepted for this option; values are stored under `name`.
     public var aliases: [String]
     /// When set, the value (a string or an array of strings) names plugin sections of this
-    /// category, and the loader checks that they exist.
+    /// category, and the loader checks that they exist. Defaults are not checked: a default
+    /// must name a type usable without a section (`PluginSchema.implicitInstance`).
     public var references: PluginCategory?
 
     public init(

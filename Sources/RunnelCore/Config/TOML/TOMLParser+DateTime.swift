@@ -21,9 +21,11 @@ extension TOMLParser {
         let month = try fixedDigits(2, what: "month")
         try expectDateTimeSeparator("-")
         let day = try fixedDigits(2, what: "day")
-        guard (1...12).contains(month) else { throw error("invalid date: month \(month) does not exist", at: start) }
+        guard (1...12).contains(month) else {
+            throw error("invalid date: month \(month) does not exist", at: start, quoting: start..<index)
+        }
         guard (1...TOMLDateTime.daysInMonth(year: year, month: month)).contains(day) else {
-            throw error("invalid date: day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)", at: start)
+            throw error("invalid date: day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)", at: start, quoting: start..<index)
         }
         let date = TOMLDateTime.LocalDate(year: year, month: month, day: day)
 
@@ -60,7 +62,8 @@ extension TOMLParser {
             for _ in digits..<max(digits, 9) { nanosecond *= 10 }
         }
         guard hour <= 23, minute <= 59, second <= 60 else {
-            throw error("invalid time: hour \(hour), minute \(minute), second \(second) is out of range (hour 0-23, minute 0-59, second 0-60)", at: start)
+            throw error("invalid time: hour \(hour), minute \(minute), second \(second) is out of range (hour 0-23, minute 0-59, second 0-60)",
+                        at: start, quoting: start..<index)
         }
         return TOMLDateTime.LocalTime(hour: hour, minute: minute, second: second, nanosecond: nanosecond)
     }
@@ -77,7 +80,7 @@ extension TOMLParser {
         let hours = try fixedDigits(2, what: "offset hour")
         try expectDateTimeSeparator(":")
         let minutes = try fixedDigits(2, what: "offset minute")
-        guard hours <= 23, minutes <= 59 else { throw error("invalid UTC offset", at: start) }
+        guard hours <= 23, minutes <= 59 else { throw error("invalid UTC offset", at: start, quoting: start..<index) }
         return (hours * 60 + minutes) * (byte == UInt8(ascii: "-") ? -1 : 1)
     }
 

@@ -29,7 +29,7 @@ extension TOMLParser {
                 continue
             }
             if TOMLSyntax.isForbiddenControl(byte) {
-                throw error("\(characterDescription(at: index)) must be escaped in a string", at: index)
+                throw error("\(characterDescription(at: index)) must be escaped in a string", at: index, quoting: characterRange(at: index))
             }
             out.append(byte)
             index += 1
@@ -72,7 +72,7 @@ extension TOMLParser {
                 continue
             }
             if TOMLSyntax.isForbiddenControl(byte) {
-                throw error("\(characterDescription(at: index)) must be escaped in a string", at: index)
+                throw error("\(characterDescription(at: index)) must be escaped in a string", at: index, quoting: characterRange(at: index))
             }
             out.append(byte)
             index += 1
@@ -128,7 +128,8 @@ extension TOMLParser {
             index += 1
         }
         guard let scalar = Unicode.Scalar(value) else {
-            throw error("escape \\\(hexDigits == 4 ? "u" : "U")\(String(value, radix: 16, uppercase: true)) is not a Unicode scalar value", at: escapeStart)
+            throw error("escape \\\(hexDigits == 4 ? "u" : "U")\(String(value, radix: 16, uppercase: true)) is not a Unicode scalar value",
+                        at: escapeStart, quoting: escapeStart..<index)
         }
         out.append(contentsOf: Array(String(Character(scalar)).utf8))
     }

@@ -18,7 +18,7 @@ struct TOMLParser {
     mutating func parseDocument() throws(TOMLSyntaxError) -> ConfigTable {
         if let bad = TOMLSyntax.firstInvalidUTF8Offset(bytes) {
             let hex = String(bytes[bad], radix: 16, uppercase: true)
-            throw error("invalid UTF-8 (byte 0x\(hex)); a TOML file must be UTF-8 text", at: bad)
+            throw error("invalid UTF-8 (byte 0x\(hex)); a TOML file must be UTF-8 text", at: bad, quoting: bad..<(bad + 1))
         }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         while true {
@@ -68,7 +68,7 @@ struct TOMLParser {
         while let byte = peek(), byte != UInt8(ascii: "\n") {
             if byte == UInt8(ascii: "\r"), peek(1) == UInt8(ascii: "\n") { return }
             if TOMLSyntax.isForbiddenControl(byte) {
-                throw error("\(characterDescription(at: index)) is not allowed in a comment", at: index)
+                throw error("\(characterDescription(at: index)) is not allowed in a comment", at: index, quoting: characterRange(at: index))
             }
             index += 1
         }

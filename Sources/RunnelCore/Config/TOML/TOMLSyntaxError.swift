@@ -5,7 +5,8 @@ public struct TOMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     /// Offset of the error in the parsed bytes (after `%ENV` substitution).
     var parsedOffset: Int
     /// The bytes of the parsed text that `message` quotes, so a caller can tell whether the
-    /// message would reveal substituted secret text.
+    /// message would reveal substituted secret text. Every message that shows input text sets
+    /// it; messages without it show only positions and names of keys (which cannot be secret).
     var quotedRange: Range<Int>?
 
     init(message: String, location: SourceLocation, parsedOffset: Int, quotedRange: Range<Int>? = nil) {
