@@ -31,7 +31,7 @@ public struct ConfigDiagnostic: Sendable, CustomStringConvertible, Equatable {
         self.suggestion = suggestion
     }
 
-    init(_ severity: Severity, at location: SourceLocation, section: String? = nil, key: String? = nil,
+    init(_ severity: Severity, at location: FileLocation, section: String? = nil, key: String? = nil,
          _ message: String, suggestion: String? = nil) {
         self.init(severity: severity, file: location.file, line: location.line, column: location.column,
                   section: section, key: key, message: message, suggestion: suggestion)

@@ -3,7 +3,7 @@ struct ConfigSection {
     var name: String
     var table: ConfigTable
     /// The section's header (or where the table was first mentioned).
-    var location: SourceLocation
+    var location: FileLocation
     /// Position of the file in the merge order.
     var fileIndex: Int
 }

@@ -17,7 +17,7 @@ public struct GlobalOptions: Sendable, Equatable {
     /// How long shutdown waits for outputs to confirm queued messages.
     public var shutdownTimeout: Duration
     /// The section the options came from, or nil when the config has none.
-    public var location: SourceLocation?
+    public var location: FileLocation?
 
     public init() {
         hostname = nil
@@ -32,7 +32,7 @@ public struct GlobalOptions: Sendable, Equatable {
     }
 
     /// Reads a validated global table (defaults already filled in).
-    init(validated table: ConfigTable, location: SourceLocation?) {
+    init(validated table: ConfigTable, location: FileLocation?) {
         self.init()
         hostname = table.string("hostname")
         baseDir = table.string("base_dir") ?? baseDir

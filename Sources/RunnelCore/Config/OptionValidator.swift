@@ -23,7 +23,7 @@ struct OptionValidator {
 
     /// `path` is the chain of sub-tables below the section (empty for the section itself).
     mutating func validate(_ table: ConfigTable, specs: [OptionSpec], path: [String] = [],
-                           tableLocation: SourceLocation, ignoring: Set<String> = []) -> ConfigTable {
+                           tableLocation: FileLocation, ignoring: Set<String> = []) -> ConfigTable {
         let sectionName = ([section] + path).joined(separator: ".")
         var specsByName: [String: OptionSpec] = [:]
         for spec in specs {
@@ -74,7 +74,7 @@ struct OptionValidator {
 
     /// The value if it has the kind, else nil after reporting why (sub-tables come back validated).
     private mutating func checked(_ value: ConfigValue, as kind: OptionKind, option: String, path: [String],
-                                  sectionName: String, fallback: SourceLocation) -> ConfigValue? {
+                                  sectionName: String, fallback: FileLocation) -> ConfigValue? {
         let location = value.location ?? fallback
         let place = Self.place(sectionName, location)
         func wrongType(_ detail: String? = nil) -> ConfigValue? {
@@ -147,7 +147,7 @@ struct OptionValidator {
     }
 
     private mutating func isAllowed(_ value: ConfigValue, spec: OptionSpec, option: String, path: [String],
-                                    sectionName: String, fallback: SourceLocation) -> Bool {
+                                    sectionName: String, fallback: FileLocation) -> Bool {
         guard let allowed = spec.allowedValues, !allowed.contains(value) else { return true }
         let location = value.location ?? fallback
         let choices = allowed.map(\.messageText).joined(separator: ", ")
@@ -167,14 +167,14 @@ struct OptionValidator {
         }
     }
 
-    private mutating func report(_ severity: ConfigDiagnostic.Severity, at location: SourceLocation, key: [String],
+    private mutating func report(_ severity: ConfigDiagnostic.Severity, at location: FileLocation, key: [String],
                                  _ message: String, suggestion: String? = nil) {
         diagnostics.append(ConfigDiagnostic(severity, at: location, section: section, key: key.joined(separator: "."),
                                             message, suggestion: suggestion))
     }
 
     /// `[es] (plugins.toml:41)`.
-    static func place(_ sectionName: String, _ location: SourceLocation) -> String {
+    static func place(_ sectionName: String, _ location: FileLocation) -> String {
         "[\(sectionName)] (\(location.fileAndLine))"
     }
 }

@@ -29,7 +29,7 @@ enum ReferenceChecker {
     }
 
     private static func problem(_ reference: OptionReference, _ text: String, suggestion: String? = nil) -> ConfigDiagnostic {
-        let location = reference.value.location ?? SourceLocation(file: "", line: 0, column: 0)
+        let location = reference.value.location ?? FileLocation(file: "", line: 0, column: 0)
         let shown = reference.value.secretVariable == nil ? text : "names \(reference.value.messageText), which is not usable here"
         return ConfigDiagnostic(.error, at: location, section: reference.section, key: reference.option,
                                 "option '\(reference.option)' in \(OptionValidator.place(reference.section, location)) \(shown)",

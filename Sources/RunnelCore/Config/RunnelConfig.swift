@@ -27,9 +27,9 @@ public struct PluginInstanceConfig: Sendable, Equatable, ConfigOptionReading {
     /// Options by canonical name (aliases resolved), `type` excluded, defaults included.
     public var options: [String: ConfigValue]
     /// Where the section's header is.
-    public var location: SourceLocation
+    public var location: FileLocation
 
-    public init(name: String, typeName: String, category: PluginCategory, options: [String: ConfigValue], location: SourceLocation) {
+    public init(name: String, typeName: String, category: PluginCategory, options: [String: ConfigValue], location: FileLocation) {
         self.name = name
         self.typeName = typeName
         self.category = category

@@ -76,7 +76,7 @@ struct SectionValidator {
         return DidYouMean.suggestion(for: typeName, among: catalog.typeNames)
     }
 
-    private mutating func report(at location: SourceLocation, section: String, key: String?, _ message: String,
+    private mutating func report(at location: FileLocation, section: String, key: String?, _ message: String,
                                  suggestion: String? = nil) {
         diagnostics.append(ConfigDiagnostic(.error, at: location, section: section, key: key, message, suggestion: suggestion))
     }

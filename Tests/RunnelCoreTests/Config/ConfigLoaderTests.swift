@@ -83,7 +83,7 @@ import Testing
         let config = try #require(result.config)
         #expect(config.global.baseDir == "/var/cache/hekad")
         #expect(config.global.maxMessageSize == 1_048_576)
-        #expect(config.global.location == SourceLocation(file: "plugins.toml", line: 1, column: 1))
+        #expect(config.global.location == FileLocation(file: "plugins.toml", line: 1, column: 1))
         #expect(result.warnings.map(\.description) == [
             "warning: option 'maxprocs' in [hekad] (plugins.toml:2) is ignored: it sets Go's GOMAXPROCS; Runnel sizes its own thread pool",
             "warning: option 'share_dir' in [hekad] (plugins.toml:5) is ignored: it held Lua modules and dashboard files for Heka's sandboxes, which Runnel does not use",

@@ -14,8 +14,12 @@ import Testing
     @Test(arguments: [("10", "a unit is missing"), ("-1s", "cannot be negative"), ("5 parsecs", "unknown unit 'parsecs'"),
                       ("", "empty"), ("s", "expected a number"), ("99999999999h", "too long")])
     func badDurationStrings(_ text: String, _ reason: String) {
-        guard case .failure(let error) = DurationText.parse(text) else {
-            Issue.record("'\(text)' was read as a duration")
+        expectFailure(DurationText.parse(text), text, reason)
+    }
+
+    private func expectFailure<Value>(_ result: Result<Value, ConfigUnitError>, _ text: String, _ reason: String) {
+        guard case .failure(let error) = result else {
+            Issue.record("'\(text)' was accepted")
             return
         }
         #expect(error.reason.contains(reason), "\(error.reason)")
@@ -37,11 +41,7 @@ import Testing
     @Test(arguments: [("-1MiB", "cannot be negative"), ("12 XB", "unknown unit 'xb'"), ("MiB", "expected a number"),
                       ("99999999 TiB", "too large")])
     func badByteSizeStrings(_ text: String, _ reason: String) {
-        guard case .failure(let error) = ByteSizeText.parse(text) else {
-            Issue.record("'\(text)' was read as a size")
-            return
-        }
-        #expect(error.reason.contains(reason), "\(error.reason)")
+        expectFailure(ByteSizeText.parse(text), text, reason)
     }
 
     @Test func editDistanceCountsTranspositionsAsOneEdit() {
@@ -93,7 +93,7 @@ import Testing
                 var table = ConfigTable()
                 table[spec.name] = value
                 var validator = OptionValidator(section: "check", matcherValidator: nil)
-                _ = validator.validate(table, specs: [spec], tableLocation: SourceLocation(file: "f", line: 1, column: 1))
+                _ = validator.validate(table, specs: [spec], tableLocation: FileLocation(file: "f", line: 1, column: 1))
                 #expect(validator.diagnostics.filter { $0.severity == .error }.isEmpty, "\(path)\(spec.name): \(validator.diagnostics)")
             }
         }

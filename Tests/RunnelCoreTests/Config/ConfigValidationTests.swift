@@ -276,7 +276,7 @@ import Testing
         #expect(out.duration("retries.delay") == .milliseconds(250))
         #expect(out["use_framing"] == nil)
         #expect(out["type"] == nil)
-        #expect(out.location == SourceLocation(file: "plugins.toml", line: 1, column: 1))
+        #expect(out.location == FileLocation(file: "plugins.toml", line: 1, column: 1))
         // An own option replaces the common one of the same name, here to change its default.
         #expect(config.plugin(named: "es")?.bool("use_buffering") == true)
         let input = try #require(config.plugin(named: "in"))

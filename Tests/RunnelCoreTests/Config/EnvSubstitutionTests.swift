@@ -19,7 +19,7 @@ import Testing
         #expect(out["path"]?.description == "<from %ENV[APP]>")
         #expect(out["flush_count"]?.messageText == "<from %ENV[COUNT]>")
         #expect(out["perm"]?.secretVariable == nil)
-        #expect(out["path"]?.location == SourceLocation(file: "plugins.toml", line: 4, column: 8))
+        #expect(out["path"]?.location == FileLocation(file: "plugins.toml", line: 4, column: 8))
     }
 
     @Test func unsetVariableWithoutDefaultIsAnErrorNamingFileLineAndVariable() throws {

@@ -228,10 +228,10 @@ import Testing
         cert = 'c.pem'
         """)
         let server = try #require(table.entry("server"))
-        #expect(server.value.location == SourceLocation(file: "t.toml", line: 2, column: 1))
+        #expect(server.value.location == FileLocation(file: "t.toml", line: 2, column: 1))
         let host = try #require(server.value.tableValue?.entry("host"))
-        #expect(host.keyLocation == SourceLocation(file: "t.toml", line: 3, column: 3))
-        #expect(host.value.location == SourceLocation(file: "t.toml", line: 3, column: 10))
+        #expect(host.keyLocation == FileLocation(file: "t.toml", line: 3, column: 3))
+        #expect(host.value.location == FileLocation(file: "t.toml", line: 3, column: 10))
         let ports = try #require(server.value.tableValue?["ports"]?.arrayValue)
         #expect(ports[1].location?.line == 4)
         #expect(ports[1].location?.column == 17)

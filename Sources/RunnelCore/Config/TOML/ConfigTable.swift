@@ -3,10 +3,10 @@ public struct ConfigTable: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public struct Entry: Sendable {
         public var key: String
         /// Where the key was written; nil for entries added in code (defaults).
-        public var keyLocation: SourceLocation?
+        public var keyLocation: FileLocation?
         public var value: ConfigValue
 
-        public init(key: String, keyLocation: SourceLocation? = nil, value: ConfigValue) {
+        public init(key: String, keyLocation: FileLocation? = nil, value: ConfigValue) {
             self.key = key
             self.keyLocation = keyLocation
             self.value = value

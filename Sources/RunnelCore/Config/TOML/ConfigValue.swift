@@ -15,12 +15,12 @@ public struct ConfigValue: Sendable, Equatable {
 
     public var content: Content
     /// Where the value starts in its file; nil for defaults filled in from a schema.
-    public var location: SourceLocation?
+    public var location: FileLocation?
     /// The environment variable when any part of this value was substituted from `%ENV[NAME]`.
     /// Such a value is a secret: its `description` shows `<from %ENV[NAME]>` instead of the text.
     public var secretVariable: String?
 
-    public init(_ content: Content, location: SourceLocation? = nil, secretVariable: String? = nil) {
+    public init(_ content: Content, location: FileLocation? = nil, secretVariable: String? = nil) {
         self.content = content
         self.location = location
         self.secretVariable = secretVariable

@@ -30,11 +30,11 @@ struct SourceLocator: Sendable {
 
     /// The location in the original file of a byte offset in the parsed text. An offset inside
     /// substituted text maps to the start of its `%ENV[...]` token.
-    func location(ofParsedOffset offset: Int) -> SourceLocation {
+    func location(ofParsedOffset offset: Int) -> FileLocation {
         location(ofOriginalOffset: originalOffset(ofParsedOffset: offset))
     }
 
-    func location(ofOriginalOffset offset: Int) -> SourceLocation {
+    func location(ofOriginalOffset offset: Int) -> FileLocation {
         let clamped = max(0, min(offset, original.count))
         var low = 0, high = lineStarts.count - 1
         while low < high {
@@ -47,7 +47,7 @@ struct SourceLocator: Sendable {
             if original[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
-        return SourceLocation(file: file, line: low + 1, column: column)
+        return FileLocation(file: file, line: low + 1, column: column)
     }
 
     func originalOffset(ofParsedOffset offset: Int) -> Int {

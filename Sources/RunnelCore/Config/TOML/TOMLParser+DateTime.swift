@@ -16,11 +16,7 @@ extension TOMLParser {
     /// Cursor on the first digit of the year.
     mutating func parseDateTime() throws(TOMLSyntaxError) -> TOMLDateTime {
         let start = index
-        let year = try fixedDigits(4, what: "year")
-        try expectDateTimeSeparator("-")
-        let month = try fixedDigits(2, what: "month")
-        try expectDateTimeSeparator("-")
-        let day = try fixedDigits(2, what: "day")
+        let (year, month, day) = try threeFields([(4, "year"), (2, "month"), (2, "day")], separator: "-")
         guard (1...12).contains(month) else {
             throw error("invalid date: month \(month) does not exist", at: start, quoting: start..<index)
         }
@@ -44,11 +40,7 @@ extension TOMLParser {
     /// Cursor on the first digit of the hour.
     mutating func parseTime() throws(TOMLSyntaxError) -> TOMLDateTime.LocalTime {
         let start = index
-        let hour = try fixedDigits(2, what: "hour")
-        try expectDateTimeSeparator(":")
-        let minute = try fixedDigits(2, what: "minute")
-        try expectDateTimeSeparator(":")
-        let second = try fixedDigits(2, what: "second")
+        let (hour, minute, second) = try threeFields([(2, "hour"), (2, "minute"), (2, "second")], separator: ":")
         var nanosecond = 0
         if peek() == UInt8(ascii: ".") {
             index += 1
@@ -82,6 +74,16 @@ extension TOMLParser {
         let minutes = try fixedDigits(2, what: "offset minute")
         guard hours <= 23, minutes <= 59 else { throw error("invalid UTC offset", at: start, quoting: start..<index) }
         return (hours * 60 + minutes) * (byte == UInt8(ascii: "-") ? -1 : 1)
+    }
+
+    /// `YYYY-MM-DD` or `HH:MM:SS`: three fixed-width numbers joined by `separator`.
+    private mutating func threeFields(_ fields: [(width: Int, name: String)], separator: Unicode.Scalar) throws(TOMLSyntaxError) -> (Int, Int, Int) {
+        var values: [Int] = []
+        for (position, field) in fields.enumerated() {
+            if position > 0 { try expectDateTimeSeparator(separator) }
+            values.append(try fixedDigits(field.width, what: field.name))
+        }
+        return (values[0], values[1], values[2])
     }
 
     private mutating func fixedDigits(_ count: Int, what: String) throws(TOMLSyntaxError) -> Int {

@@ -140,5 +140,5 @@ struct TOMLParser {
         return "'\(text)'"
     }
 
-    func location(_ offset: Int) -> SourceLocation { locator.location(ofParsedOffset: offset) }
+    func location(_ offset: Int) -> FileLocation { locator.location(ofParsedOffset: offset) }
 }

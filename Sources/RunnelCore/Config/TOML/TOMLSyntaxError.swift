@@ -1,7 +1,7 @@
 /// A TOML syntax error: what is wrong and exactly where.
 public struct TOMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public var location: SourceLocation
+    public var location: FileLocation
     /// Offset of the error in the parsed bytes (after `%ENV` substitution).
     var parsedOffset: Int
     /// The bytes of the parsed text that `message` quotes, so a caller can tell whether the
@@ -9,7 +9,7 @@ public struct TOMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     /// it; messages without it show only positions and names of keys (which cannot be secret).
     var quotedRange: Range<Int>?
 
-    init(message: String, location: SourceLocation, parsedOffset: Int, quotedRange: Range<Int>? = nil) {
+    init(message: String, location: FileLocation, parsedOffset: Int, quotedRange: Range<Int>? = nil) {
         self.message = message
         self.location = location
         self.parsedOffset = parsedOffset

@@ -20,20 +20,20 @@ final class TOMLTableNode {
     }
 
     var origin: Origin
-    var location: SourceLocation
+    var location: FileLocation
     let depth: Int
     private(set) var order: [String] = []
-    private(set) var children: [String: (child: Child, keyLocation: SourceLocation)] = [:]
+    private(set) var children: [String: (child: Child, keyLocation: FileLocation)] = [:]
 
-    init(origin: Origin, location: SourceLocation, depth: Int) {
+    init(origin: Origin, location: FileLocation, depth: Int) {
         self.origin = origin
         self.location = location
         self.depth = depth
     }
 
-    subscript(key: String) -> (child: Child, keyLocation: SourceLocation)? { children[key] }
+    subscript(key: String) -> (child: Child, keyLocation: FileLocation)? { children[key] }
 
-    func insert(_ child: Child, for key: String, keyLocation: SourceLocation) {
+    func insert(_ child: Child, for key: String, keyLocation: FileLocation) {
         if children[key] == nil { order.append(key) }
         children[key] = (child, keyLocation)
     }
@@ -49,10 +49,10 @@ final class TOMLTableNode {
 }
 
 final class TOMLTableArrayNode {
-    let location: SourceLocation
+    let location: FileLocation
     private(set) var elements: [TOMLTableNode] = []
 
-    init(location: SourceLocation) { self.location = location }
+    init(location: FileLocation) { self.location = location }
 
     func append(_ element: TOMLTableNode) { elements.append(element) }
 }

@@ -1,6 +1,6 @@
 /// A place in a configuration file, as shown to users: 1-based line and column, the column
 /// counted in characters (Unicode scalars), not bytes.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
