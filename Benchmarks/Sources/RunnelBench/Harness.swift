@@ -46,7 +46,7 @@ struct Harness {
         }
         line += ",\"sink\":\(sink & 1)}"
         print(line)
-        fflush(stdout)
+        fflush(nil)  // every output stream; naming `stdout` is an error in Swift 6 mode (shared mutable C global)
     }
 
     private func time(_ work: () -> Void) -> Double {

@@ -4,7 +4,9 @@
 /// message. One value may be evaluated from many threads at once.
 public struct MessageMatcher: Sendable {
     public let expression: String
+    /// The compiled form, kept for inspection (tests); `evaluate` is what runs.
     let program: MatcherProgram
+    private let evaluate: MessagePredicate
 
     public init(_ expression: String) throws(MatcherSyntaxError) {
         try self.init(expression, usesRegexShortcuts: true)
@@ -16,10 +18,11 @@ public struct MessageMatcher: Sendable {
         let compiler = MatcherCompiler(expression: expression, usesRegexShortcuts: usesRegexShortcuts)
         self.expression = expression
         self.program = try compiler.compile(syntax)
+        self.evaluate = program.makePredicate()
     }
 
     public func matches(_ message: Message) -> Bool {
-        program.evaluate(message)
+        evaluate(message)
     }
 
     /// `TRUE`: every message.
@@ -28,6 +31,7 @@ public struct MessageMatcher: Sendable {
     private init(constant: Bool, expression: String) {
         self.expression = expression
         self.program = .constant(constant)
+        self.evaluate = program.makePredicate()
     }
 }
 

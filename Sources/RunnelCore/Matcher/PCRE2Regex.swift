@@ -12,11 +12,12 @@ import Darwin
 /// characters; `$` only at the very end (RE2's `$`, not Perl's "before a final newline");
 /// invalid UTF-8 in a subject is allowed and simply never matched by any pattern item.
 final class PCRE2Regex: @unchecked Sendable {
-    // Sendable proof: `code` is written once in init and never again; PCRE2 documents a compiled
-    // pattern (JIT code included) as read-only during matching and safe to share between threads.
-    // Per-match mutable state lives in match data, which is per thread (PCRE2MatchData).
+    // Sendable proof: `code` and `isJITCompiled` are written once in init and never again; PCRE2
+    // documents a compiled pattern (JIT code included) as read-only during matching and safe to
+    // share between threads. Per-match mutable state lives in match data, which is per thread
+    // (PCRE2MatchData).
     private let code: OpaquePointer
-    let pattern: [UInt8]
+    private let isJITCompiled: Bool
 
     struct CompileError: Error {
         /// Byte offset in the pattern where PCRE2 stopped.
@@ -37,9 +38,8 @@ final class PCRE2Regex: @unchecked Sendable {
             throw CompileError(patternOffset: errorOffset, message: Self.message(for: errorCode))
         }
         // Without JIT (unsupported CPU, no executable memory) pcre2_match still works, interpreted.
-        _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
+        self.isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
         self.code = compiled
-        self.pattern = pattern
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -47,9 +47,21 @@ final class PCRE2Regex: @unchecked Sendable {
     /// True when the pattern matches somewhere in `subject`. A match that PCRE2 abandons (its match
     /// or heap limit reached on a pathological pattern) counts as no match.
     func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = subject.baseAddress else {
+            var nothing: UInt8 = 0
+            return withUnsafePointer(to: &nothing) { match(start: $0, count: 0) }
+        }
+        return match(start: start, count: subject.count)
+    }
+
+    private func match(start: UnsafePointer<UInt8>, count: Int) -> Bool {
         PCRE2MatchData.withBlock { matchData in
-            // An empty buffer may have no base address; PCRE2 accepts a null subject of length 0.
-            let result = pcre2_match_8(code, subject.baseAddress, subject.count, 0, 0, matchData, nil)
+            // pcre2_jit_match skips pcre2_match's argument checks, which hold here: the code is
+            // JIT-compiled, the subject pointer is valid, and invalid UTF-8 is allowed by
+            // PCRE2_MATCH_INVALID_UTF, so no UTF check is needed.
+            let result = isJITCompiled
+                ? pcre2_jit_match_8(code, start, count, 0, 0, matchData, nil)
+                : pcre2_match_8(code, start, count, 0, 0, matchData, nil)
             // 0 means "matched, ovector too small for the groups": still a match.
             return result >= 0
         }
