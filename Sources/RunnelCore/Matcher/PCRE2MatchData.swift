@@ -10,8 +10,9 @@ import Darwin
 ///
 /// Match data is the only state PCRE2 writes during a match, so it must not be shared between
 /// threads that match at the same time. Allocating it per match costs a malloc/free pair; a block per
-/// thread costs one `pthread_getspecific`. One ovector pair is enough: Runnel only asks whether the
-/// pattern matched, never for groups. The block is freed when its thread exits.
+/// thread costs one `pthread_getspecific` (measured on `matcher.fields_regex`: 24 M/s with a block
+/// per match, 28 M/s with a block per thread). One ovector pair is enough: Runnel only asks whether
+/// the pattern matched, never for groups. The block is freed when its thread exits.
 enum PCRE2MatchData {
     private static let key: pthread_key_t? = {
         var key = pthread_key_t()
