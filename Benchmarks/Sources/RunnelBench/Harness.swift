@@ -46,7 +46,7 @@ struct Harness {
         }
         line += ",\"sink\":\(sink & 1)}"
         print(line)
-        fflush(stdout)
+        fflush(nil)  // all streams: the `stdout` global is not concurrency-safe in Swift 6 on Linux
     }
 
     private func time(_ work: () -> Void) -> Double {

@@ -1,7 +1,7 @@
 // `runnel-bench [substring …]` runs the benchmarks whose names contain any of the substrings.
 let registry: [Benchmark] = [
     // Each suite adds its list here.
-]
+] + JSONBenchmarks.all
 
 let filters = Array(CommandLine.arguments.dropFirst())
 let harness = Harness()

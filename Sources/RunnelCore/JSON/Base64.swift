@@ -11,29 +11,38 @@ enum Base64 {
 
     static func encodedCount(_ byteCount: Int) -> Int { (byteCount + 2) / 3 * 4 }
 
-    static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
-        // Grow geometrically: reserving the exact size on every call would copy the buffer each time.
-        let needed = output.count + encodedCount(bytes.count)
-        if output.capacity < needed { output.reserveCapacity(max(needed, output.capacity * 2)) }
+    /// Writes exactly `encodedCount(bytes.count)` bytes at `output`.
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to output: UnsafeMutablePointer<UInt8>) {
         alphabet.withUnsafeBufferPointer { alphabet in
             var index = 0
+            var out = output
+            func emit(_ group: UInt32, _ characters: Int) {
+                out[0] = alphabet[Int(group >> 18)]
+                out[1] = alphabet[Int(group >> 12 & 0x3F)]
+                out[2] = characters > 2 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
+                out[3] = characters > 3 ? alphabet[Int(group & 0x3F)] : UInt8(ascii: "=")
+                out += 4
+            }
             while index + 3 <= bytes.count {
-                let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-                output.append(alphabet[Int(group >> 18)])
-                output.append(alphabet[Int(group >> 12 & 0x3F)])
-                output.append(alphabet[Int(group >> 6 & 0x3F)])
-                output.append(alphabet[Int(group & 0x3F)])
+                emit(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]), 4)
                 index += 3
             }
-            let remaining = bytes.count - index
-            guard remaining > 0 else { return }
-            let first = UInt32(bytes[index]) << 16
-            let group = remaining == 2 ? first | UInt32(bytes[index + 1]) << 8 : first
-            output.append(alphabet[Int(group >> 18)])
-            output.append(alphabet[Int(group >> 12 & 0x3F)])
-            output.append(remaining == 2 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
-            output.append(UInt8(ascii: "="))
+            switch bytes.count - index {
+            case 2: emit(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8, 3)
+            case 1: emit(UInt32(bytes[index]) << 16, 2)
+            default: break
+            }
         }
+    }
+
+    static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
+        let encoded = [UInt8](unsafeUninitializedCapacity: encodedCount(bytes.count)) { buffer, initialized in
+            bytes.withUnsafeBufferPointer { source in
+                if let base = buffer.baseAddress { encode(source, to: base) }
+            }
+            initialized = encodedCount(bytes.count)
+        }
+        output += encoded
     }
 
     struct DecodingError: Error, Equatable {

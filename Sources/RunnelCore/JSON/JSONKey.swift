@@ -5,7 +5,7 @@ public struct JSONKey: Sendable, Hashable {
 
     public init(_ name: String) {
         self.name = name
-        var writer = JSONWriter()
+        var writer = JSONWriter(reservingCapacity: name.utf8.count + 3)
         writer.key(name)
         encoded = writer.bytes
     }

@@ -41,13 +41,14 @@ extension JSONScanner {
         var output: [UInt8] = []
         output.reserveCapacity(token.content.count)  // unescaping never lengthens
         var index = token.content.lowerBound
-        while index < token.content.upperBound {
-            let byte = input[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
-                continue
-            }
+        let end = token.content.upperBound
+        while index < end {
+            // Copy the run up to the next backslash in one go.
+            var runEnd = index
+            while runEnd < end, input[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+            if runEnd > index { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<runEnd])) }
+            index = runEnd
+            guard index < end else { break }
             let kind = input[index + 1]
             guard kind == UInt8(ascii: "u") else {
                 output.append(Self.unescaped(kind))
@@ -66,14 +67,20 @@ extension JSONScanner {
         return output
     }
 
+    /// Calls `body` with the unescaped bytes, copying only when the string has escapes.
+    func withBytes<Result>(of token: JSONStringToken, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        guard token.hasEscapes else { return body(UnsafeBufferPointer(rebasing: input[token.content])) }
+        return bytes(of: token).withUnsafeBufferPointer(body)
+    }
+
     /// Whether the string's unescaped bytes are `expected`, without allocating when it has no escapes.
     func matches(_ token: JSONStringToken, _ expected: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
-        guard token.hasEscapes else {
-            return token.content.count == expected.count
-                && UnsafeBufferPointer(rebasing: input[token.content]).elementsEqual(expected)
+        if !token.hasEscapes, token.content.count != expected.utf8CodeUnitCount { return false }
+        return withBytes(of: token) { actual in
+            guard actual.count == expected.utf8CodeUnitCount else { return false }
+            for index in 0..<actual.count where actual[index] != expected.utf8Start[index] { return false }
+            return true
         }
-        return bytes(of: token).elementsEqual(expected)
     }
 
     // MARK: Escapes

@@ -40,7 +40,9 @@ struct JSONScanner {
     }
 
     /// The next byte that is not whitespace (not consumed), or nil at the end of the input.
+    @inline(__always)
     mutating func peekSignificant() -> UInt8? {
+        if position < input.count, input[position] > 0x20 { return input[position] }  // usual: no whitespace
         skipWhitespace()
         return position < input.count ? input[position] : nil
     }
@@ -94,8 +96,7 @@ struct JSONScanner {
     /// The next member's key with its `:` consumed, or nil after consuming the closing `}`.
     /// `first` starts true for each object.
     mutating func nextKey(first: inout Bool) throws(JSONError) -> JSONStringToken? {
-        guard try continueContainer(closing: UInt8(ascii: "}"), first: &first, expected: "'\"' starting a key")
-        else { return nil }
+        guard try continueContainer(closing: UInt8(ascii: "}"), first: &first) else { return nil }
         guard peekSignificant() == UInt8(ascii: "\"") else { throw unexpected(expected: "'\"' starting a key") }
         let key = try readStringToken()
         guard peekSignificant() == UInt8(ascii: ":") else { throw unexpected(expected: "':' after an object key") }
@@ -105,14 +106,14 @@ struct JSONScanner {
 
     /// True when another element follows (positioned at it), false after consuming the closing `]`.
     mutating func nextElement(first: inout Bool) throws(JSONError) -> Bool {
-        try continueContainer(closing: UInt8(ascii: "]"), first: &first, expected: "a value")
+        try continueContainer(closing: UInt8(ascii: "]"), first: &first)
     }
 
-    private mutating func continueContainer(
-        closing: UInt8, first: inout Bool, expected: String
-    ) throws(JSONError) -> Bool {
-        let closer = "'\(Character(Unicode.Scalar(closing)))'"
-        guard let byte = peekSignificant() else { throw unexpected(expected: "\(expected) or \(closer)") }
+    private mutating func continueContainer(closing: UInt8, first: inout Bool) throws(JSONError) -> Bool {
+        guard let byte = peekSignificant() else {
+            let member = closing == UInt8(ascii: "}") ? "'\"' starting a key" : "a value"
+            throw unexpected(expected: "\(member) or \(Self.describe(closing))")
+        }
         if byte == closing {
             position += 1
             depth -= 1
@@ -122,9 +123,9 @@ struct JSONScanner {
             first = false
             return true
         }
-        guard byte == UInt8(ascii: ",") else { throw unexpected(expected: "',' or \(closer)") }
+        guard byte == UInt8(ascii: ",") else { throw unexpected(expected: "',' or \(Self.describe(closing))") }
         position += 1
-        if peekSignificant() == closing { throw error("trailing comma before \(closer)", at: position) }
+        if peekSignificant() == closing { throw error("trailing comma before \(Self.describe(closing))", at: position) }
         return true
     }
 

@@ -4,21 +4,32 @@ extension JSONWriter {
     /// building a `String`.
     private static let integralFastPathLimit = 9_007_199_254_740_992.0  // 2^53
 
+    /// "00" "01" … "99": two digits per division.
+    // swift-format-ignore
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
     mutating func appendDigits(_ magnitude: UInt64, negative: Bool) {
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
-        withUnsafeMutableBytes(of: &scratch) { digits in
+        let pairs = Self.digitPairs.utf8Start
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // UInt64.max has 20
             var remaining = magnitude
             var index = digits.count
-            repeat {
-                index -= 1
-                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            if negative {
-                index -= 1
-                digits[index] = UInt8(ascii: "-")
+            while remaining >= 100 {
+                let pair = Int(remaining % 100) * 2
+                remaining /= 100
+                index -= 2
+                digits[index] = pairs[pair]
+                digits[index + 1] = pairs[pair + 1]
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[index...]))
+            if remaining >= 10 {
+                index -= 2
+                digits[index] = pairs[Int(remaining) * 2]
+                digits[index + 1] = pairs[Int(remaining) * 2 + 1]
+            } else {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+            }
+            if negative { put(UInt8(ascii: "-")) }
+            put(UnsafeBufferPointer(rebasing: digits[index...]))
         }
     }
 
@@ -28,10 +39,10 @@ extension JSONWriter {
         let magnitude = value.magnitude
         if magnitude < Self.integralFastPathLimit, magnitude.rounded(.towardZero) == magnitude {
             appendDigits(UInt64(magnitude), negative: value.sign == .minus)
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(UInt8(ascii: "0"))
+            put(".0")
         } else {
-            bytes.append(contentsOf: value.description.utf8)
+            var text = value.description
+            text.withUTF8 { put($0) }
         }
     }
 }

@@ -2,35 +2,56 @@
 ///
 /// The writer places commas and colons itself but does not check structure: callers pair
 /// `beginObject`/`endObject`, write a key before each member value, and so on. It is a building
-/// block for encoders (one message per call on the hot path), so it keeps one buffer that callers
-/// can reuse with `reset()`.
+/// block for encoders (one document per call on the hot path): it owns one growable buffer,
+/// written through a pointer (no per-byte uniqueness checks as with `Array.append`), that
+/// callers reuse with `reset()`. Being noncopyable, it frees that buffer exactly once.
 ///
 /// Text is exact RFC 8259: `"` `\` and control characters escaped (`\b \t \n \f \r`, otherwise
 /// `\u00XX`), everything else, `/`, DEL and UTF-8 included, passed through. What JSON cannot hold
 /// is replaced and counted in `lossyValueCount`: invalid UTF-8 becomes U+FFFD (one per maximal
 /// invalid subpart) and a NaN or infinite double becomes `null`.
-public struct JSONWriter: Sendable {
-    public var bytes: [UInt8]
+public struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
     /// Strings repaired and doubles written as `null` since creation or the last `reset()`.
     public internal(set) var lossyValueCount = 0
     /// True after a complete value (or member): the next value or key needs a comma first.
     var needsComma = false
 
-    public init(bytes: [UInt8] = []) {
-        self.bytes = bytes
+    public init(reservingCapacity capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
     }
 
-    public init(reservingCapacity capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+    deinit { storage.deallocate() }
+
+    /// A copy of the text written so far.
+    public var bytes: [UInt8] { Array(written) }
+
+    /// The text written so far, valid until the writer next changes.
+    public func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(written)
     }
 
-    /// Empties the buffer, keeping its capacity, to write the next document.
+    /// Appends the text written so far to `buffer`.
+    public func append(to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: written)
+    }
+
+    /// Forgets the text, keeping the buffer, to write the next document.
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         lossyValueCount = 0
         needsComma = false
     }
+
+    private var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage, count: count) }
+
+    // MARK: Structure
 
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
     public mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -40,7 +61,7 @@ public struct JSONWriter: Sendable {
     /// A key prepared once (`"name":`), the fast way to write keys that repeat per document.
     public mutating func key(_ key: JSONKey) {
         separate()
-        bytes.append(contentsOf: key.encoded)
+        key.encoded.withUnsafeBufferPointer { put($0) }
         needsComma = false
     }
 
@@ -54,6 +75,15 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: ByteString) -> Bool {
         name.bytes.withUnsafeBufferPointer { appendKey($0, repairing: true) }
     }
+
+    /// Ends the current top-level value with `\n`: the next value starts a new JSON text (JSON
+    /// lines, Elasticsearch bulk bodies).
+    public mutating func lineBreak() {
+        put(UInt8(ascii: "\n"))
+        needsComma = false
+    }
+
+    // MARK: Values
 
     public mutating func string(_ value: String) {
         var value = value
@@ -69,8 +99,8 @@ public struct JSONWriter: Sendable {
     /// Returns false when invalid UTF-8 in `value` was replaced.
     @discardableResult
     public mutating func string<Bytes: Collection<UInt8>>(_ value: Bytes) -> Bool {
-        if let written = value.withContiguousStorageIfAvailable({ appendString($0, repairing: true) }) {
-            return written
+        if let exact = value.withContiguousStorageIfAvailable({ appendString($0, repairing: true) }) {
+            return exact
         }
         return Array(value).withUnsafeBufferPointer { appendString($0, repairing: true) }
     }
@@ -107,46 +137,40 @@ public struct JSONWriter: Sendable {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        if value {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [
-                UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
-            ])
-        }
+        put(value ? "true" : "false")
         needsComma = true
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        put("null")
         needsComma = true
     }
 
-    // MARK: Building blocks shared with the other writer files
+    // MARK: Building blocks for the other writer files
 
     @inline(__always)
     mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
     }
 
     @inline(__always)
     private mutating func open(_ bracket: UInt8) {
         separate()
-        bytes.append(bracket)
+        put(bracket)
         needsComma = false
     }
 
     @inline(__always)
     private mutating func close(_ bracket: UInt8) {
-        bytes.append(bracket)
+        put(bracket)
         needsComma = true
     }
 
     mutating func appendKey(_ name: UnsafeBufferPointer<UInt8>, repairing: Bool) -> Bool {
         separate()
         let exact = appendQuoted(name, repairing: repairing)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
         return exact
     }
@@ -156,5 +180,52 @@ public struct JSONWriter: Sendable {
         let exact = appendQuoted(value, repairing: repairing)
         needsComma = true
         return exact
+    }
+
+    // MARK: The buffer
+
+    /// Room for `extra` more bytes; returns where they go. Callers then `commit` what they wrote.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + extra > capacity { grow(toAtLeast: count + extra) }
+        return storage + count
+    }
+
+    @inline(__always)
+    mutating func commit(_ written: Int) {
+        count += written
+    }
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        reserve(1).initialize(to: byte)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func put(_ text: StaticString) {
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Drops what was written after `length` (to replace a value with another form).
+    mutating func truncate(to length: Int) {
+        count = min(count, length)
+    }
+
+    @inline(never)
+    private mutating func grow(toAtLeast minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.update(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
     }
 }

@@ -47,14 +47,14 @@ extension JSONScanner {
             throw unexpected(expected: "a UUID string for Uuid")
         }
         let token = try readStringToken()
-        guard let uuid = Self.parseUUID(bytes(of: token)) else {
+        guard let uuid = withBytes(of: token, Self.parseUUID) else {
             throw error("Uuid must look like 01234567-89ab-cdef-0123-456789abcdef, found \(quoted(token))", at: token.offset)
         }
         return uuid
     }
 
     /// The canonical `8-4-4-4-12` form only (either case): one spelling per UUID.
-    private static func parseUUID(_ text: [UInt8]) -> MessageUUID? {
+    private static func parseUUID(_ text: UnsafeBufferPointer<UInt8>) -> MessageUUID? {
         guard text.count == 36 else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0

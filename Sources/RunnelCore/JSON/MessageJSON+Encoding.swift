@@ -48,25 +48,35 @@ extension JSONWriter {
 
     mutating func base64String(_ value: [UInt8]) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        Base64.encode(value, into: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        let length = Base64.encodedCount(value.count) + 2
+        let output = reserve(length)
+        output[0] = UInt8(ascii: "\"")
+        value.withUnsafeBufferPointer { Base64.encode($0, to: output + 1) }
+        output[length - 1] = UInt8(ascii: "\"")
+        commit(length)
         needsComma = true
     }
 
     /// Heka's string form, lower-case `8-4-4-4-12` hex, written without building a `String`.
     private mutating func uuidString(_ uuid: MessageUUID) {
+        let hexDigits: StaticString = "0123456789abcdef"
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        for position in 0..<32 {
-            if position == 8 || position == 12 || position == 16 || position == 20 {
-                bytes.append(UInt8(ascii: "-"))
+        let output = reserve(38)
+        output[0] = UInt8(ascii: "\"")
+        var index = 1
+        for byteIndex in 0..<16 {
+            if byteIndex == 4 || byteIndex == 6 || byteIndex == 8 || byteIndex == 10 {
+                output[index] = UInt8(ascii: "-")
+                index += 1
             }
-            let word = position < 16 ? uuid.high : uuid.low
-            let digit = UInt8(truncatingIfNeeded: word >> (60 - 4 * UInt64(position % 16))) & 0xF
-            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+            let word = byteIndex < 8 ? uuid.high : uuid.low
+            let byte = Int(truncatingIfNeeded: word >> (56 - 8 * UInt64(byteIndex % 8))) & 0xFF
+            output[index] = hexDigits.utf8Start[byte >> 4]
+            output[index + 1] = hexDigits.utf8Start[byte & 0xF]
+            index += 2
         }
-        bytes.append(UInt8(ascii: "\""))
+        output[37] = UInt8(ascii: "\"")
+        commit(38)
         needsComma = true
     }
 }

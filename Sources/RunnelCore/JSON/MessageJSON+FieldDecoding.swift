@@ -13,6 +13,7 @@ extension JSONScanner {
     private mutating func readFieldsObject() throws(JSONError) -> [Field] {
         try beginObject()
         var fields: [Field] = []
+        fields.reserveCapacity(8)  // most messages have a handful; saves the 1, 2, 4 regrowths
         var repeats = FieldNameRepeats()
         var first = true
         while let keyToken = try nextKey(first: &first) {

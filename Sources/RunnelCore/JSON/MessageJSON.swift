@@ -10,17 +10,21 @@ public enum MessageJSON {
     /// One line of JSON, no trailing newline.
     public static func encode(_ message: Message) -> [UInt8] {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(estimatedSize(message))
         encode(message, into: &buffer)
         return buffer
     }
 
     /// Appends the message's JSON to `buffer` (for example after the previous line's newline).
     public static func encode(_ message: Message, into buffer: inout [UInt8]) {
-        var writer = JSONWriter()
-        swap(&writer.bytes, &buffer)  // write in place, without copying the caller's buffer
+        var writer = JSONWriter(reservingCapacity: estimatedSize(message))
         writer.message(message)
-        swap(&writer.bytes, &buffer)
+        writer.append(to: &buffer)
+    }
+
+    /// Writes the message's JSON with `writer`, as one value (an encoder's hot path: reuse one
+    /// writer for a whole batch, separating lines itself).
+    public static func encode(_ message: Message, to writer: inout JSONWriter) {
+        writer.message(message)
     }
 
     /// Reads one message. Whitespace around the object is allowed; anything else after it is not.

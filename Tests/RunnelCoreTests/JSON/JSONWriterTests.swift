@@ -133,14 +133,30 @@ import Testing
         #expect(writer.lossyValueCount == 3)
     }
 
-    @Test func resetKeepsCapacityAndStartsFresh() {
-        var writer = JSONWriter(reservingCapacity: 64)
+    @Test func resetStartsFreshAndLineBreakStartsANewText() {
+        var writer = JSONWriter(reservingCapacity: 16)
         writer.beginArray()
         writer.integer(1)
+        writer.string("x")
+        let wroteNaN = writer.double(.nan)
+        #expect(!wroteNaN && writer.lossyValueCount == 1)
         writer.reset()
         writer.integer(2)
-        #expect(writer.bytes == Array("2".utf8))
-        #expect(writer.bytes.capacity >= 64)
+        writer.lineBreak()
+        writer.beginObject()
+        writer.key("k")
+        writer.string(String(repeating: "long ", count: 20))  // grows past the initial capacity
+        writer.endObject()
+        writer.lineBreak()
+        writer.integer(3)
+        let expected = "2\n{\"k\":\"" + String(repeating: "long ", count: 20) + "\"}\n3"
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+        #expect(writer.count == expected.utf8.count)
+        #expect(writer.lossyValueCount == 0)
+        var buffer = Array("> ".utf8)
+        writer.append(to: &buffer)
+        #expect(buffer == Array(("> " + expected).utf8))
+        #expect(writer.withUnsafeBytes { Array($0) } == writer.bytes)
     }
 
     @Test func everyJSONValueRoundTripsThroughTheReader() throws {
