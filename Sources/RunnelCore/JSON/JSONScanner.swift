@@ -109,9 +109,10 @@ struct JSONScanner {
         try continueContainer(closing: UInt8(ascii: "]"), first: &first)
     }
 
+    /// On true the scanner is at the next member's first byte (never at the end of the input).
     private mutating func continueContainer(closing: UInt8, first: inout Bool) throws(JSONError) -> Bool {
+        let member = closing == UInt8(ascii: "}") ? "'\"' starting a key" : "a value"
         guard let byte = peekSignificant() else {
-            let member = closing == UInt8(ascii: "}") ? "'\"' starting a key" : "a value"
             throw unexpected(expected: "\(member) or \(Self.describe(closing))")
         }
         if byte == closing {
@@ -125,7 +126,8 @@ struct JSONScanner {
         }
         guard byte == UInt8(ascii: ",") else { throw unexpected(expected: "',' or \(Self.describe(closing))") }
         position += 1
-        if peekSignificant() == closing { throw error("trailing comma before \(Self.describe(closing))", at: position) }
+        guard let next = peekSignificant() else { throw unexpected(expected: member) }
+        if next == closing { throw error("trailing comma before \(Self.describe(closing))", at: position) }
         return true
     }
 

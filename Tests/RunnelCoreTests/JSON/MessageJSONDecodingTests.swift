@@ -97,6 +97,8 @@ import Testing
             (#"{"Fields":{"a":[]}}"#, 15,
              "field \"a\": an empty array has no type; write {\"type\":\"string\",\"value\":[]}"),
             (#"{"Fields":{"a":[1,"x"]}}"#, 18, "field \"a\": an array mixes integer and string values"),
+            (#"{"Fields":{"a":[1,"#, 18, "unexpected end of input, expected a value"),
+            (#"{"Fields":[{"name":"a","type":"bool","value":true},"#, 51, "unexpected end of input, expected a value"),
             (#"{"Fields":{"a":[[1]]}}"#, 16,
              "field \"a\": array elements must be strings, numbers or booleans; other values need the long form"),
             (#"{"Fields":{"a":{"value":1}}}"#, 15, "field \"a\" needs \"type\" (string, bytes, integer, double, bool)"),

@@ -47,6 +47,36 @@ import Testing
         #expect(try MessageJSON.decode(uniqueJSON) == unique)
     }
 
+    @Test func everyTruncationAndByteSwapIsRejectedCleanly() {
+        var messages = RandomMessages(seed: 0x7_5EED)
+        var checked = 0
+        for round in 0..<60 {
+            let json = MessageJSON.encode(messages.message())
+            for length in 0..<json.count {
+                if Self.decodingError(Array(json[..<length])) == nil { Issue.record("prefix \(length) of \(json) decoded") }
+                checked += 1
+            }
+            // Structural bytes swapped in at every position: decoding may fail, never crash.
+            for position in json.indices where round < 15 {
+                for replacement in Array(#"{}[]:,"\0-e"#.utf8) {
+                    var mutated = json
+                    mutated[position] = replacement
+                    if let error = Self.decodingError(mutated) { #expect(error.offset <= mutated.count) }
+                }
+            }
+        }
+        #expect(checked > 5_000)
+    }
+
+    private static func decodingError(_ bytes: [UInt8]) -> MessageJSONError? {
+        do {
+            _ = try MessageJSON.decode(bytes)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     @Test func randomBytesNeverCrashTheDecoder() {
         var generator = SeededGenerator(seed: 0xBAD_B17E5)
         var messages = RandomMessages(seed: 7)
