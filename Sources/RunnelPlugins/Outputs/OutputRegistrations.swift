@@ -36,8 +36,10 @@ extension FileOutput {
         let template: InterpolatedTemplate
         do {
             template = try InterpolatedTemplate(pathText, missing: "unknown")
-        } catch {
+        } catch let error as InterpolatedTemplate.SyntaxError {
             throw PluginBuildError(key: "path", error.description)
+        } catch {
+            throw PluginBuildError(key: "path", "\(error)")
         }
         var options = FileOutput.Options(path: template)
         guard let perm = mode_t(config.string("perm") ?? "644", radix: 8) else { throw PluginBuildError(key: "perm", "must be octal, e.g. \"644\"") }

@@ -55,7 +55,7 @@ extension HekaFramingSplitter {
             hekaCompatible: true, implicitInstance: true)
     ) { config, context throws(PluginBuildError) in
         let maxSize = context.global.maxMessageSize
-        var verifier: HekaSignatureVerifier?
+        var configuredVerifier: HekaSignatureVerifier?
         if !(config.bool("skip_authentication") ?? false), let signers = config.table("signer"), !signers.isEmpty {
             var keys: [HekaSignatureVerifier.SignerID: [UInt8]] = [:]
             for entry in signers.entries {
@@ -67,8 +67,9 @@ extension HekaFramingSplitter {
                 }
                 keys[HekaSignatureVerifier.SignerID(name: String(entry.key[..<underscore]), version: version)] = Array(key.utf8)
             }
-            verifier = HekaSignatureVerifier(keys: keys, requireSignature: true)
+            configuredVerifier = HekaSignatureVerifier(keys: keys, requireSignature: true)
         }
+        let verifier = configuredVerifier
         return .splitter { offset in HekaFramingSplitter(maxMessageSize: maxSize, verifier: verifier, startOffset: offset) }
     }
 }

@@ -91,7 +91,7 @@ enum AgentSetup {
 }
 
 /// SIGTERM and SIGINT ask for a graceful shutdown; a second one exits at once.
-final class SignalHandlers: Sendable {
+final class SignalHandlers {
     private let sources: [any DispatchSourceSignal]
 
     init(logger: Logger, onShutdown: @escaping @Sendable () -> Void) {

@@ -55,9 +55,11 @@ public enum PipelineBuilder {
                     if case .decoder(let found)? = lookup(name, from: section, key: "decoder") { decoder = found }
                     else if built[name] != nil { errors.append(diagnostic(section, key: "decoder", "'\(name)' is not a decoder")) }
                 }
-                let fallback: SplitterFactory = (input as? any DefaultSplitterProviding)?.defaultSplitter(limits: limits)
-                    ?? { offset in TokenSplitter(limits: limits, startOffset: offset) }
-                plan.inputs.append(.init(config: section, plugin: input, splitter: splitter ?? fallback, decoder: decoder,
+                if splitter == nil, let provider = input as? any DefaultSplitterProviding {
+                    splitter = provider.defaultSplitter(limits: limits)
+                }
+                let lineSplitter: SplitterFactory = { offset in TokenSplitter(limits: limits, startOffset: offset) }
+                plan.inputs.append(.init(config: section, plugin: input, splitter: splitter ?? lineSplitter, decoder: decoder,
                                          sendDecodeFailures: section.bool("send_decode_failures") ?? false,
                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
             case .filter(let filter):
@@ -109,9 +111,12 @@ public enum PipelineBuilder {
         return options
     }
 
+    /// `option 'file_match' in [logs] (plugins.toml:7): invalid regex …`, at the option's line.
     static func diagnostic(_ section: PluginInstanceConfig, key: String?, _ message: String) -> ConfigDiagnostic {
         let location = key.flatMap { section[$0]?.location } ?? section.location
+        let subject = key.map { "option '\($0)' in [\(section.name)]" } ?? "[\(section.name)]"
         return ConfigDiagnostic(severity: .error, file: location.file, line: location.line, column: location.column,
-                                section: section.name, key: key, message: message, suggestion: nil)
+                                section: section.name, key: key,
+                                message: "\(subject) (\(location.fileAndLine)): \(message)")
     }
 }

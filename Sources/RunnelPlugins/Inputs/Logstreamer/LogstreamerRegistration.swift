@@ -29,9 +29,9 @@ extension LogstreamerInput {
     ) { config, context throws(PluginBuildError) in
         guard let directory = config.string("log_directory") else { throw PluginBuildError(key: "log_directory", "is required") }
         guard let pattern = config.string("file_match") else { throw PluginBuildError(key: "file_match", "is required") }
-        let regex: PCRE2Regex
+        let regex: RegexPattern
         do {
-            regex = try PCRE2Regex("^(?:" + pattern + ")$")
+            regex = try RegexPattern("^(?:" + pattern + ")$")
         } catch {
             throw PluginBuildError(key: "file_match", "invalid regex: \(error)")
         }

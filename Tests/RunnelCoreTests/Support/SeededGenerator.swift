@@ -1,4 +1,4 @@
-/// A deterministic generator (SplitMix64) so randomized tests are reproducible.
+/// SplitMix64: a small seeded generator shared by the randomized tests, so every run is repeatable.
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
@@ -10,5 +10,9 @@ struct SeededGenerator: RandomNumberGenerator {
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }
 }
