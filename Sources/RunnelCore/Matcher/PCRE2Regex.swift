@@ -56,12 +56,20 @@ final class PCRE2Regex: @unchecked Sendable {
 
     private func match(start: UnsafePointer<UInt8>, count: Int) -> Bool {
         PCRE2MatchData.withBlock { matchData in
-            // pcre2_jit_match skips pcre2_match's argument checks, which hold here: the code is
-            // JIT-compiled, the subject pointer is valid, and invalid UTF-8 is allowed by
-            // PCRE2_MATCH_INVALID_UTF, so no UTF check is needed.
-            let result = isJITCompiled
-                ? pcre2_jit_match_8(code, start, count, 0, 0, matchData, nil)
-                : pcre2_match_8(code, start, count, 0, 0, matchData, nil)
+            var result: Int32
+            if isJITCompiled {
+                // pcre2_jit_match skips pcre2_match's argument checks, which hold here: the code is
+                // JIT-compiled, the subject pointer is valid, and invalid UTF-8 is allowed by
+                // PCRE2_MATCH_INVALID_UTF, so no UTF check is needed.
+                result = pcre2_jit_match_8(code, start, count, 0, 0, matchData, nil)
+                // The JIT's default 32 KiB stack runs out on long subjects (`^(a|b)*$` on a few
+                // hundred KB); the interpreter keeps its backtracking state on the heap instead.
+                if result == PCRE2_ERROR_JIT_STACKLIMIT {
+                    result = pcre2_match_8(code, start, count, 0, PCRE2_NO_JIT, matchData, nil)
+                }
+            } else {
+                result = pcre2_match_8(code, start, count, 0, 0, matchData, nil)
+            }
             // 0 means "matched, ovector too small for the groups": still a match.
             return result >= 0
         }
