@@ -12,12 +12,6 @@ enum ByteComparison {
         return literal.withUnsafeBufferPointer { compare(value, $0, count: value.count) == 0 }
     }
 
-    @inline(__always)
-    static func equal(_ value: [UInt8], _ literal: [UInt8]) -> Bool {
-        guard value.count == literal.count else { return false }
-        return value.withUnsafeBufferPointer { equal($0, literal) }
-    }
-
     /// Negative, zero or positive as `value` sorts before, equal to or after `literal`.
     static func order(_ value: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Int {
         literal.withUnsafeBufferPointer { literal in

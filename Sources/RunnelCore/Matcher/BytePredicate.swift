@@ -14,28 +14,27 @@ struct BytePredicate: Sendable {
     /// `!=` and `!~` invert the test.
     var negated: Bool
 
-    func evaluate(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let result: Bool
+    /// The test as a closure specialised for its kind (see MatcherEvaluator for why closures).
+    func makePredicate() -> BytesPredicate {
+        let negated = self.negated
         switch test {
         case .equal(let literal):
-            result = ByteComparison.equal(value, literal)
+            return { ByteComparison.equal($0, literal) != negated }
         case .ordered(let op, let literal):
-            let order = ByteComparison.order(value, literal)
             switch op {
-            case .less: result = order < 0
-            case .lessOrEqual: result = order <= 0
-            case .greater: result = order > 0
-            default: result = order >= 0
+            case .less: return { ByteComparison.order($0, literal) < 0 }
+            case .lessOrEqual: return { ByteComparison.order($0, literal) <= 0 }
+            case .greater: return { ByteComparison.order($0, literal) > 0 }
+            default: return { ByteComparison.order($0, literal) >= 0 }
             }
         case .prefix(let literal):
-            result = ByteComparison.hasPrefix(value, literal)
+            return { ByteComparison.hasPrefix($0, literal) != negated }
         case .suffix(let literal):
-            result = ByteComparison.hasSuffix(value, literal)
+            return { ByteComparison.hasSuffix($0, literal) != negated }
         case .contains(let literal):
-            result = ByteComparison.contains(value, literal)
+            return { ByteComparison.contains($0, literal) != negated }
         case .regex(let regex):
-            result = regex.matches(value)
+            return { regex.matches($0) != negated }
         }
-        return result != negated
     }
 }

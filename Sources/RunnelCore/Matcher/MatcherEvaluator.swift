@@ -55,31 +55,6 @@ extension MatcherTest {
     }
 }
 
-extension BytePredicate {
-    func makePredicate() -> BytesPredicate {
-        let negated = self.negated
-        switch test {
-        case .equal(let literal):
-            return { ByteComparison.equal($0, literal) != negated }
-        case .ordered(let op, let literal):
-            switch op {
-            case .less: return { ByteComparison.order($0, literal) < 0 }
-            case .lessOrEqual: return { ByteComparison.order($0, literal) <= 0 }
-            case .greater: return { ByteComparison.order($0, literal) > 0 }
-            default: return { ByteComparison.order($0, literal) >= 0 }
-            }
-        case .prefix(let literal):
-            return { ByteComparison.hasPrefix($0, literal) != negated }
-        case .suffix(let literal):
-            return { ByteComparison.hasSuffix($0, literal) != negated }
-        case .contains(let literal):
-            return { ByteComparison.contains($0, literal) != negated }
-        case .regex(let regex):
-            return { regex.matches($0) != negated }
-        }
-    }
-}
-
 extension TextHeader {
     func makePredicate(_ test: @escaping BytesPredicate) -> MessagePredicate {
         switch self {

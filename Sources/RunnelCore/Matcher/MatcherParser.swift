@@ -20,7 +20,7 @@ struct MatcherParser {
         if parser.current.kind == .end {
             throw parser.error(at: parser.current, "empty expression (write TRUE to match every message)")
         }
-        let result = try parser.parseDisjunction(depth: 0)
+        let result = try parser.parseChain(joinedBy: .or, depth: 0)
         switch parser.current.kind {
         case .end:
             return result
@@ -43,22 +43,17 @@ struct MatcherParser {
 
     // MARK: - Logical structure
 
-    private mutating func parseDisjunction(depth: Int) throws(MatcherSyntaxError) -> MatcherExpression {
-        var terms = [try parseConjunction(depth: depth)]
-        while current.kind == .or {
-            try advance()
-            terms.append(try parseConjunction(depth: depth))
-        }
-        return terms.count == 1 ? terms[0] : .any(terms)
-    }
-
-    private mutating func parseConjunction(depth: Int) throws(MatcherSyntaxError) -> MatcherExpression {
-        var terms = [try parsePrimary(depth: depth)]
-        while current.kind == .and {
-            try advance()
-            terms.append(try parsePrimary(depth: depth))
-        }
-        return terms.count == 1 ? terms[0] : .all(terms)
+    /// `||` of conjunctions, or (with `.and`) `&&` of primaries.
+    private mutating func parseChain(joinedBy separator: MatcherToken.Kind, depth: Int) throws(MatcherSyntaxError) -> MatcherExpression {
+        var terms: [MatcherExpression] = []
+        repeat {
+            if !terms.isEmpty { try advance() }
+            terms.append(separator == .or
+                ? try parseChain(joinedBy: .and, depth: depth)
+                : try parsePrimary(depth: depth))
+        } while current.kind == separator
+        if terms.count == 1 { return terms[0] }
+        return separator == .or ? .any(terms) : .all(terms)
     }
 
     private mutating func parsePrimary(depth: Int) throws(MatcherSyntaxError) -> MatcherExpression {
@@ -69,7 +64,7 @@ struct MatcherParser {
                 throw error(at: token, "parentheses nested more than \(Self.maximumNesting) deep")
             }
             try advance()
-            let inner = try parseDisjunction(depth: depth + 1)
+            let inner = try parseChain(joinedBy: .or, depth: depth + 1)
             guard current.kind == .rightParenthesis else {
                 let column = MatcherSyntaxError(expression: expression, byteOffset: token.offset, message: "").column
                 throw error(at: current, "expected ')' to close the '(' at column \(column), found \(quoted(current))")

@@ -13,6 +13,10 @@ import Darwin
 /// thread costs one `pthread_getspecific` (measured on `matcher.fields_regex`: 24 M/s with a block
 /// per match, 28 M/s with a block per thread). One ovector pair is enough: Runnel only asks whether
 /// the pattern matched, never for groups. The block is freed when its thread exits.
+///
+/// Only JIT matches use the thread's block: the interpreter (used where JIT is unavailable) keeps its
+/// backtracking frames in the match data and never gives that memory back, so an interpreted match
+/// gets a block of its own (`withTemporaryBlock`), freed straight after.
 enum PCRE2MatchData {
     private static let key: pthread_key_t? = {
         var key = pthread_key_t()
@@ -20,10 +24,14 @@ enum PCRE2MatchData {
         return status == 0 ? key : nil
     }()
 
-    static func withBlock(_ body: (OpaquePointer) -> Bool) -> Bool {
+    static func withThreadBlock(_ body: (OpaquePointer) -> Int32) -> Int32 {
         if let block = forCurrentThread() { return body(block) }
-        // No thread-local slot (key or setspecific failed): fall back to a block for this match.
-        guard let block = pcre2_match_data_create_8(1, nil) else { return false }
+        // No thread-local slot (key or setspecific failed): a block for this match only.
+        return withTemporaryBlock(body)
+    }
+
+    static func withTemporaryBlock(_ body: (OpaquePointer) -> Int32) -> Int32 {
+        guard let block = pcre2_match_data_create_8(1, nil) else { return PCRE2_ERROR_NOMEMORY }
         defer { pcre2_match_data_free_8(block) }
         return body(block)
     }
@@ -39,3 +47,4 @@ enum PCRE2MatchData {
         return created
     }
 }
+

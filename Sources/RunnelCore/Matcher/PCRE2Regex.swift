@@ -55,16 +55,25 @@ final class PCRE2Regex: @unchecked Sendable {
     }
 
     private func match(start: UnsafePointer<UInt8>, count: Int) -> Bool {
-        PCRE2MatchData.withBlock { matchData in
+        let result: Int32
+        if isJITCompiled {
             // pcre2_jit_match skips pcre2_match's argument checks, which hold here: the code is
             // JIT-compiled, the subject pointer is valid, and invalid UTF-8 is allowed by
             // PCRE2_MATCH_INVALID_UTF, so no UTF check is needed.
-            let result = isJITCompiled
-                ? pcre2_jit_match_8(code, start, count, 0, 0, matchData, nil)
-                : pcre2_match_8(code, start, count, 0, 0, matchData, nil)
-            // 0 means "matched, ovector too small for the groups": still a match.
-            return result >= 0
+            let first = PCRE2MatchData.withThreadBlock { pcre2_jit_match_8(code, start, count, 0, 0, $0, nil) }
+            if first == PCRE2_ERROR_JIT_STACKLIMIT {
+                result = PCRE2BacktrackingLimits.withLargeJITStack { context in
+                    PCRE2MatchData.withThreadBlock { pcre2_jit_match_8(code, start, count, 0, 0, $0, context) }
+                }
+            } else {
+                result = first
+            }
+        } else {
+            let context = PCRE2BacktrackingLimits.interpreter.pointer
+            result = PCRE2MatchData.withTemporaryBlock { pcre2_match_8(code, start, count, 0, 0, $0, context) }
         }
+        // 0 means "matched, ovector too small for the groups": still a match.
+        return result >= 0
     }
 
     static func message(for errorCode: Int32) -> String {

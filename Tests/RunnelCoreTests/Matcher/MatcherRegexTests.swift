@@ -92,6 +92,13 @@ import Testing
         #expect(try !MessageMatcher("Payload =~ /WARN/").matches(message))
     }
 
+    @Test func longSubjectBeyondTheJITStackStillMatches() throws {
+        // PCRE2's default JIT stack (32 KiB) runs out here; the retry on a larger stack must answer.
+        let message = Message(payload: ByteString(String(repeating: "ab", count: 500_000)))
+        #expect(try MessageMatcher("Payload =~ /^(a|b)*$/").matches(message))
+        #expect(try !MessageMatcher("Payload !~ /^(?:a|b)*$/").matches(message))
+    }
+
     @Test func pathologicalPatternFinishes() throws {
         // Catastrophic backtracking stops at PCRE2's match limit and counts as no match.
         let matcher = try MessageMatcher("Payload =~ /^(a+)+$/")
