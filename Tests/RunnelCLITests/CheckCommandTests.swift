@@ -30,7 +30,7 @@ import Testing
         let result = try RunnelProcess.run(["check", "-c", path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("SandboxFilter"))
-        #expect(result.stderr.contains("plugins.toml:2"))
+        #expect(result.stderr.contains("plugins.toml:3"))  // the `type` line
     }
 
     @Test func unsetEnvironmentVariableIsAnError() throws {

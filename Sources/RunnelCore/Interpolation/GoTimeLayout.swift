@@ -178,7 +178,7 @@ public struct GoTimeLayout: Sendable, Equatable {
             throw fail("expected one of \(names.prefix(3).joined(separator: ", "))…")
         }
 
-        for token in tokens {
+        for (tokenIndex, token) in tokens.enumerated() {
             switch token {
             case .literal(let literal):
                 for expected in literal {
@@ -206,8 +206,23 @@ public struct GoTimeLayout: Sendable, Equatable {
             case .hour12: hour = try number(min: 1, max: 2)
             case .minute2: minute = try number(min: 2, max: 2)
             case .minute: minute = try number(min: 1, max: 2)
-            case .second2: second = try number(min: 2, max: 2)
-            case .second: second = try number(min: 1, max: 2)
+            case .second2, .second:
+                second = try number(min: token == .second2 ? 2 : 1, max: 2)
+                // As Go does, fractional seconds may follow the seconds even when the layout has none.
+                let nextIsFraction = tokenIndex + 1 < tokens.count && { if case .fraction = tokens[tokenIndex + 1] { true } else { false } }()
+                if !nextIsFraction, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."),
+                   bytes[index + 1] >= 0x30, bytes[index + 1] <= 0x39 {
+                    index += 1
+                    let start = index
+                    var value = 0
+                    while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                        if index - start < 9 { value = value * 10 + Int(bytes[index] - 0x30) }
+                        index += 1
+                    }
+                    let count = index - start
+                    if count < 9 { for _ in count..<9 { value *= 10 } }
+                    nanos = value
+                }
             case .amPM: pm = try name(["AM", "PM"]) == 1
             case .weekdayShort: _ = try name(Self.weekdaysShort)
             case .weekdayLong: _ = try name(Self.weekdaysLong)

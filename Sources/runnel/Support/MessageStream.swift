@@ -13,8 +13,8 @@ enum StreamItem {
     case problem(String)
 }
 
-/// Turns a byte source into messages: a Heka framed stream when the first byte is 0x1E, otherwise
-/// JSON lines in Runnel's message JSON shape (docs/json-format.md).
+/// Turns a byte source into messages: JSON lines in Runnel's message JSON shape
+/// (docs/json-format.md) when the input starts with '{', otherwise a Heka framed stream.
 struct MessageStream {
     enum Format: Equatable { case heka, jsonLines }
 
@@ -50,7 +50,10 @@ struct MessageStream {
                 continue
             }
             if decoder == nil {
-                let format: Format = chunk.first == 0x1E ? .heka : .jsonLines
+                // JSON lines start with '{' (after blanks); anything else is read as a Heka stream,
+                // which also resynchronises when reading starts inside a frame (`cat --offset`).
+                let firstVisible = chunk.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+                let format: Format = firstVisible == UInt8(ascii: "{") ? .jsonLines : .heka
                 decoder = StreamDecoder(format: format, name: source.name,
                                         startOffset: source.offset - Int64(chunk.count),
                                         maxMessageSize: maxMessageSize)

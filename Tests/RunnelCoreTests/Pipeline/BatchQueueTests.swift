@@ -41,7 +41,7 @@ import Testing
         var seen: [Int64] = []
         var peak = 0
         while let batch = await queue.pop() {
-            peak = max(peak, queue.depth.bytes + batch.byteSize)
+            peak = max(peak, queue.depth.bytes)
             seen.append(batch.messages[0].timestamp)
             if seen.count % 7 == 0 { await Task.yield() }
         }
