@@ -10,6 +10,7 @@ struct Runnel: AsyncParsableCommand {
         subcommands: [
             AgentCommand.self,
             CheckCommand.self,
+            DocsCommand.self,
             MatchCommand.self,
             CatCommand.self,
             VersionCommand.self,
