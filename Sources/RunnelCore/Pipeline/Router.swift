@@ -42,29 +42,45 @@ public final class Router: Sendable {
             var selected: [Message] = []
             var origins: [Int] = []
             var bytes = 0
+            // A part never exceeds half the queue, so the queue's byte bound holds even for a
+            // batch larger than the whole queue (one message larger than that still goes alone).
+            let partLimit = max(1, route.queue.capacityBytes / 2)
             for (index, message) in messages.enumerated() where route.matcher.matches(message) {
+                let size = message.estimatedByteSize
+                if !selected.isEmpty && bytes + size > partLimit {
+                    await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
+                    selected.removeAll(keepingCapacity: true)
+                    origins.removeAll(keepingCapacity: true)
+                    bytes = 0
+                }
                 selected.append(message)
                 origins.append(index)
-                bytes += message.estimatedByteSize
+                bytes += size
                 wanted[index] = true
             }
-            guard !selected.isEmpty else { continue }
-            route.counters.add(\.matched, selected.count)
-            acknowledgement?.retain()
-            let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement,
-                                    byteSize: bytes, loopDepth: loopDepth)
-            switch await route.queue.push(batch) {
-            case .accepted:
-                break
-            case .full:
-                route.counters.addDropped(selected.count, reason: "queue_full")
-                batch.drop(reason: "queue_full")
-            case .closed:
-                route.counters.addDropped(selected.count, reason: "shutdown")
-                batch.drop(reason: "shutdown")
+            if !selected.isEmpty {
+                await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
             }
         }
         acknowledgement?.noteUnmatched(wanted.lazy.filter { !$0 }.count)
         acknowledgement?.release()
+    }
+
+    private func send(_ selected: [Message], origins: [Int], bytes: Int, to route: Route,
+                      acknowledgement: BatchAcknowledgement?, loopDepth: Int) async {
+        route.counters.add(\.matched, selected.count)
+        acknowledgement?.retain()
+        let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement,
+                                byteSize: bytes, loopDepth: loopDepth)
+        switch await route.queue.push(batch) {
+        case .accepted:
+            break
+        case .full:
+            route.counters.addDropped(selected.count, reason: "queue_full")
+            batch.drop(reason: "queue_full")
+        case .closed:
+            route.counters.addDropped(selected.count, reason: "shutdown")
+            batch.drop(reason: "shutdown")
+        }
     }
 }

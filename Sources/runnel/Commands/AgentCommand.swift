@@ -38,8 +38,9 @@ struct AgentCommand: AsyncParsableCommand {
             logger.critical("cannot prepare the state folder", metadata: ["base_dir": "\(loaded.config.global.baseDir)", "error": "\(error)"])
             throw ExitCode(73)  // EX_CANTCREAT
         }
-        let admin = try await AdminEndpoint.start(agent: agent, address: loaded.config.global.adminAddress, logger: logger)
+        // Handlers first: once admin.addr exists, tools may rely on SIGTERM draining the agent.
         let signals = SignalHandlers(logger: logger) { agent.requestShutdown() }
+        let admin = try await AdminEndpoint.start(agent: agent, address: loaded.config.global.adminAddress, logger: logger)
         logger.info("runnel started", metadata: [
             "version": "\(RunnelVersion.current)", "config": "\(config)",
             "inputs": "\(loaded.plan.inputs.count)", "filters": "\(loaded.plan.filters.count)",

@@ -48,7 +48,7 @@ public final class Agent: Sendable {
         var filters: [RunningDestination] = []
         for filter in plan.filters {
             let destination = RunningDestination(name: filter.config.name, matcher: filter.matcher,
-                                                 queue: BatchQueue(capacityBytes: global.pluginQueueBytes),
+                                                 queue: Self.makeQueue(filter.queue, global: global),
                                                  kind: .filter(filter))
             filters.append(destination)
             routes.append(destination.route)
@@ -56,7 +56,7 @@ public final class Agent: Sendable {
         var outputs: [RunningDestination] = []
         for output in plan.outputs {
             let destination = RunningDestination(name: output.config.name, matcher: output.matcher,
-                                                 queue: BatchQueue(capacityBytes: global.pluginQueueBytes),
+                                                 queue: Self.makeQueue(output.queue, global: global),
                                                  kind: .output(output))
             outputs.append(destination)
             routes.append(destination.route)
@@ -68,6 +68,10 @@ public final class Agent: Sendable {
             RunningInput(plan: input, checkpoints: StreamCheckpoints(
                 store: CheckpointStore(directory: checkpointFolder, inputName: input.config.name)))
         }
+    }
+
+    static func makeQueue(_ settings: PipelinePlan.QueueSettings, global: GlobalOptions) -> BatchQueue {
+        BatchQueue(capacityBytes: settings.capacityBytes ?? global.pluginQueueBytes, policy: settings.policy)
     }
 
     /// Runs until shutdown is requested (`requestShutdown`), every input finished, or a plugin

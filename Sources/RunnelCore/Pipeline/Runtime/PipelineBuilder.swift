@@ -66,7 +66,8 @@ public enum PipelineBuilder {
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 plan.filters.append(.init(config: section, plugin: filter, matcher: matcher,
                                           tickerInterval: section.duration("ticker_interval"),
-                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section),
+                                          queue: queueSettings(section)))
             case .output(let output):
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 var encoder: (any Encoder)?
@@ -76,7 +77,8 @@ public enum PipelineBuilder {
                 }
                 plan.outputs.append(.init(config: section, plugin: output, matcher: matcher, encoder: encoder,
                                           useFraming: section.bool("use_framing") ?? false,
-                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section),
+                                          queue: queueSettings(section)))
             case .splitter, .decoder, .encoder:
                 break
             }
@@ -92,6 +94,11 @@ public enum PipelineBuilder {
             errors.append(diagnostic(section, key: "message_matcher", error.description))
             return nil
         }
+    }
+
+    static func queueSettings(_ section: PluginInstanceConfig) -> PipelinePlan.QueueSettings {
+        PipelinePlan.QueueSettings(capacityBytes: section.byteSize("queue_bytes"),
+                                   policy: QueueFullPolicy(rawValue: section.string("queue_full_action") ?? "block") ?? .block)
     }
 
     static func retries(_ section: PluginInstanceConfig) -> RetryPolicy {

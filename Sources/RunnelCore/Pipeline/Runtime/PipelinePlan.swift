@@ -18,6 +18,14 @@ public struct PipelinePlan: Sendable {
         public var tickerInterval: Duration?
         public var canExit: Bool
         public var retries: RetryPolicy
+        public var queue: QueueSettings
+    }
+
+    /// The in-memory queue in front of a filter or output.
+    public struct QueueSettings: Sendable, Equatable {
+        /// nil: the global `plugin_queue_bytes`.
+        public var capacityBytes: Int?
+        public var policy: QueueFullPolicy
     }
 
     public struct OutputPlan: Sendable {
@@ -28,6 +36,7 @@ public struct PipelinePlan: Sendable {
         public var useFraming: Bool
         public var canExit: Bool
         public var retries: RetryPolicy
+        public var queue: QueueSettings
     }
 
     public var inputs: [InputPlan] = []

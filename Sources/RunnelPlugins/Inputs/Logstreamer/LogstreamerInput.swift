@@ -162,6 +162,9 @@ private struct DirectoryFollower {
                 batch.append(builder.message(for: record, timestamp: timestamp))
                 batchBytes += record.bytes.count
                 stream.lastRecordEnd = record.endOffset
+                if batch.count >= options.maxBatchMessages || batchBytes >= options.maxBatchBytes {
+                    await flush(&batch, &batchBytes, stream: &stream)
+                }
             }
             context.noteDiscarded(stream.splitter.takeDiscarded())
         }
