@@ -59,7 +59,9 @@ public enum PipelineBuilder {
                     splitter = provider.defaultSplitter(limits: limits)
                 }
                 let lineSplitter: SplitterFactory = { offset in TokenSplitter(limits: limits, startOffset: offset) }
-                plan.inputs.append(.init(config: section, plugin: input, splitter: splitter ?? lineSplitter, decoder: decoder,
+                let inputDependencies = ["splitter", "decoder"].compactMap { section.string($0).flatMap(config.plugin(named:)) }
+                plan.inputs.append(.init(config: section, dependencies: inputDependencies, plugin: input,
+                                         splitter: splitter ?? lineSplitter, decoder: decoder,
                                          sendDecodeFailures: section.bool("send_decode_failures") ?? false,
                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
             case .filter(let filter):
@@ -75,7 +77,9 @@ public enum PipelineBuilder {
                     if case .encoder(let found)? = lookup(name, from: section, key: "encoder") { encoder = found }
                     else if built[name] != nil { errors.append(diagnostic(section, key: "encoder", "'\(name)' is not an encoder")) }
                 }
-                plan.outputs.append(.init(config: section, plugin: output, matcher: matcher, encoder: encoder,
+                let outputDependencies = section.string("encoder").flatMap(config.plugin(named:)).map { [$0] } ?? []
+                plan.outputs.append(.init(config: section, dependencies: outputDependencies, plugin: output,
+                                          matcher: matcher, encoder: encoder,
                                           useFraming: section.bool("use_framing") ?? false,
                                           canExit: section.bool("can_exit") ?? false, retries: retries(section),
                                           queue: queueSettings(section)))

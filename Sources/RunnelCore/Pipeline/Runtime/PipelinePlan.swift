@@ -3,6 +3,9 @@
 public struct PipelinePlan: Sendable {
     public struct InputPlan: Sendable {
         public var config: PluginInstanceConfig
+        /// The sections this input uses (its decoder and splitter): a reload restarts the input
+        /// when any of them changed.
+        public var dependencies: [PluginInstanceConfig] = []
         public var plugin: any InputPlugin
         public var splitter: SplitterFactory
         public var decoder: (any Decoder)?
@@ -30,6 +33,8 @@ public struct PipelinePlan: Sendable {
 
     public struct OutputPlan: Sendable {
         public var config: PluginInstanceConfig
+        /// The sections this output uses (its encoder).
+        public var dependencies: [PluginInstanceConfig] = []
         public var plugin: any OutputPlugin
         public var matcher: MessageMatcher
         public var encoder: (any Encoder)?
