@@ -24,6 +24,15 @@ extension LogstreamerInput {
                            ignoredBecause: "each file is its own stream, named by its relative path",
                            summary: "Heka's stream naming from regex captures."),
                 OptionSpec("translation", .any, ignoredBecause: "it served Heka's priority ordering", summary: "Heka's priority value mapping."),
+                OptionSpec("parser_type", .string,
+                           ignoredBecause: "Heka 0.9's record parser; set `splitter` to a TokenSplitter or RegexSplitter section instead",
+                           summary: "Heka 0.9's `token` or `regexp` record parser."),
+                OptionSpec("delimiter", .string,
+                           ignoredBecause: "Heka 0.9's parser delimiter; it belongs to the splitter section now",
+                           summary: "Heka 0.9's record delimiter."),
+                OptionSpec("delimiter_location", .string,
+                           ignoredBecause: "Heka 0.9's parser option; RegexSplitter's `delimiter_eol` replaces it",
+                           summary: "Heka 0.9's `start` or `end` of the delimiter."),
             ],
             hekaCompatible: true)
     ) { config, context throws(PluginBuildError) in
