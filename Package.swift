@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "RunnelHTTP",
             dependencies: [
+                "CCurl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
