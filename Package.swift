@@ -47,10 +47,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .target(
+            name: "RunnelDocker",
+            dependencies: ["RunnelCore", "RunnelHTTP"]),
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -63,6 +66,9 @@ let package = Package(
         .testTarget(
             name: "RunnelHTTPTests",
             dependencies: ["RunnelHTTP", "RunnelTestSupport"]),
+        .testTarget(
+            name: "RunnelDockerTests",
+            dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),
