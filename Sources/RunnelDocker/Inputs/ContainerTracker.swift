@@ -1,0 +1,55 @@
+import Synchronization
+
+/// Which containers have a follower, so a `start` event for a container still being drained
+/// does not start a second one: it asks the running follower for another pass instead.
+final class ContainerTracker: Sendable {
+    private struct Entry {
+        var anotherPass = false
+        var destroyed = false
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// True when the caller should start a follower; false when one runs (it will pass again).
+    func claim(_ id: String) -> Bool {
+        entries.withLock { entries in
+            if entries[id] != nil {
+                entries[id]!.anotherPass = true
+                return false
+            }
+            entries[id] = Entry()
+            return true
+        }
+    }
+
+    /// The follower ran out of stream: true to read again (a restart was announced meanwhile);
+    /// false means it is released, with whether the container was destroyed meanwhile.
+    func finishPass(_ id: String) -> (again: Bool, destroyed: Bool) {
+        entries.withLock { entries in
+            guard let entry = entries[id] else { return (false, false) }
+            if entry.anotherPass {
+                entries[id]!.anotherPass = false
+                return (true, false)
+            }
+            entries[id] = nil
+            return (false, entry.destroyed)
+        }
+    }
+
+    /// Releases the claim whatever happened (cancellation, exclusion).
+    func release(_ id: String) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// The container was removed. True when nobody follows it (forget it now); otherwise its
+    /// follower forgets it when its stream ends.
+    func noteDestroyed(_ id: String) -> Bool {
+        entries.withLock { entries in
+            guard entries[id] != nil else { return true }
+            entries[id]!.destroyed = true
+            return false
+        }
+    }
+
+    var following: Set<String> { entries.withLock { Set($0.keys) } }
+}
