@@ -4,5 +4,7 @@ import RunnelCore
 public enum DockerPlugins {
     public static let all: [PluginRegistration] = [
         DockerLogInput.registration,
+        DockerStatsInput.registration,
+        DockerEventInput.registration,
     ]
 }
