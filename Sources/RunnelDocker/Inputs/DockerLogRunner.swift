@@ -188,6 +188,9 @@ struct DockerLogRunner: Sendable {
                     await delivery.flush()
                 }
             } catch let error as DockerLogFormatError {
+                // The lines before the damage are good: deliver them, then ask again from there.
+                await delivery.add(decoder.takeLines())
+                await delivery.flush()
                 throw DockerAPIError(.invalidResponse, request: "GET logs of \(DockerContainerID.short(id))", message: "\(error)")
             } catch {
                 throw DockerAPIError.from(error, request: "GET logs of \(DockerContainerID.short(id))")

@@ -23,9 +23,9 @@ struct DockerInputHarness {
     }
 
     func context(name: String = "docker", checkpoints: StreamCheckpoints, maxMessageSize: Int = 64 * 1024,
-                 splitter: @escaping SplitterFactory = { _ in DockerLineFraming() }) -> InputContext {
-        var logger = Logger(label: "docker-test")
-        logger.logLevel = .warning
+                 splitter: @escaping SplitterFactory = { _ in DockerLineFraming() }, logs: LogRecorder? = nil) -> InputContext {
+        var logger = logs.map { recorder in Logger(label: "docker-test") { _ in recorder } } ?? Logger(label: "docker-test")
+        logger.logLevel = logs == nil ? .warning : .debug
         return InputContext(name: name, hostname: "test-host", counters: PluginCounters(name: name), ledger: InputLedger(),
                             checkpoints: checkpoints, logger: logger, maxMessageSize: maxMessageSize,
                             splitterFactory: splitter, decoder: nil, sendDecodeFailures: false, router: router)
@@ -64,5 +64,32 @@ extension Message {
     func stringField(_ name: String) -> String? {
         if case .string(let values)? = field(named: ByteString(name))?.values { return values.first?.string }
         return nil
+    }
+}
+
+/// Keeps what a plugin logged, for tests of its logging.
+final class LogRecorder: LogHandler, Sendable {
+    private let entries = Mutex<[(level: Logger.Level, message: String)]>([])
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        entries.withLock { $0.append((event.level, "\(event.message)")) }
+    }
+
+    var all: [(level: Logger.Level, message: String)] { entries.withLock { $0 } }
+
+    func count(_ level: Logger.Level, containing text: String) -> Int {
+        all.filter { $0.level == level && $0.message.contains(text) }.count
     }
 }

@@ -9,14 +9,18 @@ final class FakeDockerAPI: Sendable {
 
     var endpoint: String { "unix://" + socketPath }
 
-    init(handler: @escaping HTTPServer.Handler) async throws {
-        socketPath = NSTemporaryDirectory() + "fd-\(UUID().uuidString.prefix(8)).sock"
+    init(socketPath: String = FakeDockerAPI.temporarySocketPath(), handler: @escaping HTTPServer.Handler) async throws {
+        self.socketPath = socketPath
         server = try await HTTPServer.start(unixSocketPath: socketPath, handler: handler)
     }
 
     func stop() async {
         await server.stop()
         unlink(socketPath)
+    }
+
+    static func temporarySocketPath() -> String {
+        NSTemporaryDirectory() + "fd-\(UUID().uuidString.prefix(8)).sock"
     }
 
     static func version(_ api: String) -> HTTPResponse {
