@@ -15,6 +15,9 @@ actor TestDockerd {
     }
 
     private var daemon: Daemon?
+    /// Suites inside the daemon's scope now; it stops when the last one leaves.
+    private var users = 0
+    private var starts = 0
 
     static var required: Bool { ProcessInfo.processInfo.environment["RUNNEL_INTEGRATION"] == "1" }
 
@@ -32,10 +35,23 @@ actor TestDockerd {
         return folder.appendingPathComponent("deploy/local/dockerd.sh").path
     }
 
+    /// Enters the daemon's scope (starting it when needed); pair with `release()`.
+    func acquire() async throws -> Daemon {
+        let started = try await start()
+        users += 1
+        return started
+    }
+
+    func release() async {
+        users -= 1
+        if users == 0 { await stop() }
+    }
+
     func start() async throws -> Daemon {
         if let daemon { return daemon }
+        starts += 1
         // A short path: dockerd's socket paths must stay under the 108-byte unix socket limit.
-        let folder = "/tmp/rdt-\(getpid())"
+        let folder = "/tmp/rdt-\(getpid())-\(starts)"
         for action in ["start", "image"] {
             let result = await Shell.run(["bash", Self.script, action, folder], timeout: .seconds(90))
             guard result.status == 0 else {
@@ -47,7 +63,7 @@ actor TestDockerd {
         return started
     }
 
-    func stop() async {
+    private func stop() async {
         guard let daemon else { return }
         self.daemon = nil
         _ = await Shell.run(["bash", Self.script, "stop", daemon.folder], timeout: .seconds(30))
@@ -62,14 +78,14 @@ actor TestDockerd {
 /// Runs the suite inside a started private dockerd and stops it afterwards.
 struct PrivateDockerdScope: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        _ = try await TestDockerd.shared.start()
+        _ = try await TestDockerd.shared.acquire()
         do {
             try await function()
         } catch {
-            await TestDockerd.shared.stop()
+            await TestDockerd.shared.release()
             throw error
         }
-        await TestDockerd.shared.stop()
+        await TestDockerd.shared.release()
     }
 }
 
