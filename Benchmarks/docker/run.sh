@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# DockerLogInput throughput against the raw API, in the same run on the same container:
+#   1. `curl --unix-socket` reading the container's /logs stream (timestamps, both streams) to /dev/null
+#   2. `runnel agent` with DockerLogInput → JsonEncoder → FileOutput until every line is written
+# A private dockerd (deploy/local/dockerd.sh) runs one container that prints LINES lines of about
+# 100 bytes and then stays up. Prints lines/s, dockerd's CPU seconds for each read, Runnel's CPU
+# seconds and peak RSS, and the ratio to the raw API rate.
+#   Benchmarks/docker/run.sh [LINES]     (default 1,000,000; RUNNEL=path to use another build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+lines=${1:-${LINES_TOTAL:-1000000}}
+work=$(mktemp -d /tmp/rdb.XXXXXX)   # short: dockerd's socket paths must stay under 108 bytes
+cleanup() {
+    "$repo/deploy/local/dockerd.sh" stop "$work/d" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+runnel=${RUNNEL:-}
+if [[ -z $runnel ]]; then
+    (cd "$repo" && swift build -c release --product runnel >&2)
+    runnel="$repo/.build/release/runnel"
+fi
+"$repo/deploy/local/dockerd.sh" start "$work/d" >&2
+"$repo/deploy/local/dockerd.sh" image "$work/d" >&2
+sock="$work/d/docker.sock"
+dockerd_pid=$(cat "$work/d/docker.pid")
+docker() { command docker -H "unix://$sock" "$@"; }
+cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks=$(getconf CLK_TCK)
+
+line='GET /api/v1/items?id=42 HTTP/1.1 200 1534 0.003 "Mozilla/5.0 (X11; Linux x86_64)" upstream=10.0.0.7:8080'
+id=$(docker run -d --network none -e MARATHON_APP_ID=/bench/app runnel-test/busybox \
+    sh -c "yes '$line' | head -n $lines; sleep 3600")
+log_file=$(docker inspect -f '{{.LogPath}}' "$id")
+echo "waiting for the container to print $lines lines…" >&2
+until [[ -f $log_file ]] && (( $(wc -l < "$log_file") >= lines )); do sleep 0.5; done
+
+# 1. the raw API
+before=$(cpu_of "$dockerd_pid")
+start=$(date +%s.%N)
+curl -s --unix-socket "$sock" "http://localhost/v1.41/containers/$id/logs?stdout=1&stderr=1&timestamps=1" -o /dev/null
+end=$(date +%s.%N)
+after=$(cpu_of "$dockerd_pid")
+python3 - "$lines" "$start" "$end" "$before" "$after" "$ticks" <<'PY' | tee "$work/results.jsonl"
+import json, sys
+lines, start, end, before, after, ticks = sys.argv[1:]
+wall = float(end) - float(start)
+print(json.dumps({"name": "curl.docker_logs_raw", "lines": int(lines), "wall_s": round(wall, 3),
+                  "lines_per_s": round(int(lines) / wall), "dockerd_cpu_s": round((int(after) - int(before)) / int(ticks), 2)}))
+PY
+
+# 2. Runnel through DockerLogInput → JSON → file
+cat > "$work/runnel.toml" <<CONF
+[runnel]
+base_dir = "$work/state"
+admin_address = "127.0.0.1:0"
+[DockerLogInput]
+endpoint = "unix://$sock"
+fields_from_env = ["MARATHON_APP_ID"]
+[JsonEncoder]
+[out]
+type = "FileOutput"
+message_matcher = "TRUE"
+path = "$work/runnel.json"
+encoder = "JsonEncoder"
+flush_count = 10000
+flush_operator = "OR"
+flush_interval = 100
+CONF
+before=$(cpu_of "$dockerd_pid")
+python3 "$repo/Benchmarks/pipeline/measure.py" runnel.docker_logs_to_json "$lines" "$work/runnel.json" -- \
+    "$runnel" agent -c "$work/runnel.toml" > "$work/runnel.jsonl"
+after=$(cpu_of "$dockerd_pid")
+python3 - "$work/runnel.jsonl" "$before" "$after" "$ticks" <<'PY' | tee -a "$work/results.jsonl"
+import json, sys
+path, before, after, ticks = sys.argv[1:]
+result = json.loads(open(path).read().strip().splitlines()[-1])
+result["dockerd_cpu_s"] = round((int(after) - int(before)) / int(ticks), 2)
+print(json.dumps(result))
+PY
+python3 - "$work/results.jsonl" <<'PY'
+import json, sys
+rows = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
+raw, ours = rows.get("curl.docker_logs_raw"), rows.get("runnel.docker_logs_to_json")
+if raw and ours:
+    print(f"DockerLogInput → JSON → file: {ours['lines_per_s']:,} lines/s; raw /logs with curl: {raw['lines_per_s']:,} lines/s; "
+          f"ratio {ours['lines_per_s'] / raw['lines_per_s']:.2f} (target ≥ 0.8). dockerd CPU: {ours['dockerd_cpu_s']} s vs {raw['dockerd_cpu_s']} s")
+PY
