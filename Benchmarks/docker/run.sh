@@ -51,40 +51,50 @@ print(json.dumps({"name": "curl.docker_logs_raw", "lines": int(lines), "wall_s":
                   "lines_per_s": round(int(lines) / wall), "dockerd_cpu_s": round((int(after) - int(before)) / int(ticks), 2)}))
 PY
 
-# 2. Runnel through DockerLogInput → JSON → file
-cat > "$work/runnel.toml" <<CONF
+# 2. Runnel through DockerLogInput → JSON → file (and → payload only → file, to tell the input's
+#    cost from the JSON encoder's)
+runnel_run() {  # $1: name, $2: encoder section name
+    rm -rf "$work/state"
+    cat > "$work/runnel.toml" <<CONF
 [runnel]
 base_dir = "$work/state"
 admin_address = "127.0.0.1:0"
 [DockerLogInput]
 endpoint = "unix://$sock"
 fields_from_env = ["MARATHON_APP_ID"]
-[JsonEncoder]
+[$2]
 [out]
 type = "FileOutput"
 message_matcher = "TRUE"
-path = "$work/runnel.json"
-encoder = "JsonEncoder"
+path = "$work/runnel.out"
+encoder = "$2"
 flush_count = 10000
 flush_operator = "OR"
 flush_interval = 100
 CONF
-before=$(cpu_of "$dockerd_pid")
-python3 "$repo/Benchmarks/pipeline/measure.py" runnel.docker_logs_to_json "$lines" "$work/runnel.json" -- \
-    "$runnel" agent -c "$work/runnel.toml" > "$work/runnel.jsonl"
-after=$(cpu_of "$dockerd_pid")
-python3 - "$work/runnel.jsonl" "$before" "$after" "$ticks" <<'PY' | tee -a "$work/results.jsonl"
+    local before after
+    before=$(cpu_of "$dockerd_pid")
+    python3 "$repo/Benchmarks/pipeline/measure.py" "$1" "$lines" "$work/runnel.out" -- \
+        "$runnel" agent -c "$work/runnel.toml" > "$work/runnel.jsonl"
+    after=$(cpu_of "$dockerd_pid")
+    python3 - "$work/runnel.jsonl" "$before" "$after" "$ticks" <<'PY' | tee -a "$work/results.jsonl"
 import json, sys
 path, before, after, ticks = sys.argv[1:]
 result = json.loads(open(path).read().strip().splitlines()[-1])
 result["dockerd_cpu_s"] = round((int(after) - int(before)) / int(ticks), 2)
 print(json.dumps(result))
 PY
+}
+runnel_run runnel.docker_logs_to_json JsonEncoder
+runnel_run runnel.docker_logs_to_payload PayloadEncoder
 python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
-raw, ours = rows.get("curl.docker_logs_raw"), rows.get("runnel.docker_logs_to_json")
-if raw and ours:
-    print(f"DockerLogInput → JSON → file: {ours['lines_per_s']:,} lines/s; raw /logs with curl: {raw['lines_per_s']:,} lines/s; "
-          f"ratio {ours['lines_per_s'] / raw['lines_per_s']:.2f} (target ≥ 0.8). dockerd CPU: {ours['dockerd_cpu_s']} s vs {raw['dockerd_cpu_s']} s")
+raw = rows.get("curl.docker_logs_raw")
+for name, what in [("runnel.docker_logs_to_json", "JSON"), ("runnel.docker_logs_to_payload", "payload")]:
+    ours = rows.get(name)
+    if raw and ours:
+        print(f"DockerLogInput → {what} → file: {ours['lines_per_s']:,} lines/s, {ours['cpu_s']} CPU s; raw /logs with curl: "
+              f"{raw['lines_per_s']:,} lines/s; ratio {ours['lines_per_s'] / raw['lines_per_s']:.2f} (target ≥ 0.8). "
+              f"dockerd CPU: {ours['dockerd_cpu_s']} s vs {raw['dockerd_cpu_s']} s")
 PY

@@ -1,4 +1,8 @@
 #include <curl/curl.h>
+/* The multi socket loop waits with epoll and is woken through an eventfd; Swift's Glibc module
+ * does not carry these headers. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 /* curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic, which Swift cannot
  * call; these typed wrappers, one per argument type, are how RunnelHTTP reaches them. */
@@ -44,4 +48,17 @@ static inline CURLMcode runnel_curl_multi_setopt_long(CURLM *handle, CURLMoption
 /* CURLMsg keeps its result in a union Swift reads awkwardly. */
 static inline CURLcode runnel_curl_msg_result(const CURLMsg *message) {
     return message->data.result;
+}
+
+/* The multi socket interface (event-driven: only sockets with activity are looked at). */
+static inline CURLMcode runnel_curl_multi_setopt_socket_function(CURLM *handle, curl_socket_callback value) {
+    return curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, value);
+}
+
+static inline CURLMcode runnel_curl_multi_setopt_timer_function(CURLM *handle, curl_multi_timer_callback value) {
+    return curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, value);
+}
+
+static inline CURLMcode runnel_curl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
+    return curl_multi_setopt(handle, option, value);
 }

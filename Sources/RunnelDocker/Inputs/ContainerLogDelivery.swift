@@ -16,7 +16,9 @@ struct ContainerLogDelivery {
     let maxBatchBytes: Int
     let idleStreamLag: Int64
 
-    private var current: [DockerLogStream: DockerLogPosition]
+    /// Positions per stream, in two fields rather than a dictionary: they change on every line.
+    private var stdoutPosition: DockerLogPosition?
+    private var stderrPosition: DockerLogPosition?
     private var newest: Int64?
     private var batch: [Message] = []
     private var batchBytes = 0
@@ -27,7 +29,8 @@ struct ContainerLogDelivery {
     private var splitters: [DockerLogStream: LineSplitting] = [:]
 
     private static let type: ByteString = "DockerLog"
-    private static let loggers: [DockerLogStream: ByteString] = [.stdout: "stdout", .stderr: "stderr"]
+    private static let stdoutLogger: ByteString = "stdout"
+    private static let stderrLogger: ByteString = "stderr"
 
     init(metadata: ContainerMetadata, context: InputContext, positions: DockerReadPositions,
          resume: [DockerLogStream: DockerLogPosition], options: DockerLogInput.Options) {
@@ -38,7 +41,8 @@ struct ContainerLogDelivery {
         maxBatchMessages = options.maxBatchMessages
         maxBatchBytes = options.maxBatchBytes
         idleStreamLag = options.idleStreamLag.nanoseconds
-        current = resume
+        stdoutPosition = resume[.stdout]
+        stderrPosition = resume[.stderr]
         newest = resume.values.map(\.timestamp).max()
         hostname = context.hostname
         for stream in streams {
@@ -49,7 +53,7 @@ struct ContainerLogDelivery {
 
     mutating func add(_ lines: [DockerLogLine]) async {
         for line in lines {
-            if var splitting = splitters[line.stream] {
+            if !splitters.isEmpty, var splitting = splitters[line.stream] {
                 splitters[line.stream] = nil
                 splitting.append(line)
                 while let (record, position, timestamp) = splitting.next() {
@@ -85,14 +89,15 @@ struct ContainerLogDelivery {
                                  position: DockerLogPosition?) {
         let stamp = timestamp ?? lastTimestamp ?? WallClock.nowNanoseconds()
         lastTimestamp = stamp
-        var message = Message(uuid: ids.uuid(), timestamp: stamp, type: Self.type, logger: Self.loggers[stream],
+        var message = Message(uuid: ids.uuid(), timestamp: stamp, type: Self.type,
+                              logger: stream == .stdout ? Self.stdoutLogger : Self.stderrLogger,
                               payload: ByteString(content), hostname: hostname)
         message.fields = metadata.fields
         if truncated { message.fields.append(.bool("truncated", true)) }
         batch.append(message)
         batchBytes += content.count + 200
         if let position {
-            current[stream] = position
+            if stream == .stdout { stdoutPosition = position } else { stderrPosition = position }
             newest = max(newest ?? position.timestamp, position.timestamp)
         }
     }
@@ -102,14 +107,15 @@ struct ContainerLogDelivery {
         guard !batch.isEmpty else { return }
         var snapshot: [DockerLogStream: DockerLogPosition] = [:]
         for stream in streams {
-            var position = current[stream]
+            var position = stream == .stdout ? stdoutPosition : stderrPosition
             if let newest {
                 let floor = newest - idleStreamLag
                 if position.map({ $0.timestamp < floor }) ?? true { position = DockerLogPosition(timestamp: floor, entries: 0) }
             }
             if let position { snapshot[stream] = position }
         }
-        current.merge(snapshot) { _, new in new }
+        stdoutPosition = snapshot[.stdout] ?? stdoutPosition
+        stderrPosition = snapshot[.stderr] ?? stderrPosition
         positions.update(metadata.id, snapshot)
         let checkpoints = context.checkpoints
         let tickets = snapshot.map { checkpoints.begin(stream: DockerReadPositions.key(metadata.id, $0.key), position: $0.value.checkpoint) }
