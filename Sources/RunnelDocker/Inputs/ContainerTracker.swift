@@ -9,6 +9,8 @@ final class ContainerTracker: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Bumped when the daemon is reachable again, ending followers' backoff waits early.
+    private let wakeups = Mutex<UInt64>(0)
 
     /// True when the caller should start a follower; false when one runs (it will pass again).
     func claim(_ id: String) -> Bool {
@@ -52,4 +54,19 @@ final class ContainerTracker: Sendable {
     }
 
     var following: Set<String> { entries.withLock { Set($0.keys) } }
+
+    /// Ends every `waitOrWake` now (the daemon came back).
+    func wakeWaiting() {
+        wakeups.withLock { $0 += 1 }
+    }
+
+    /// Sleeps up to `wait`, less when `wakeWaiting` is called meanwhile (checked every 100 ms).
+    func waitOrWake(for wait: Duration) async {
+        let start = wakeups.withLock { $0 }
+        let deadline = ContinuousClock.now + wait
+        while ContinuousClock.now < deadline && !Task.isCancelled {
+            try? await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
+            if wakeups.withLock({ $0 }) != start { return }
+        }
+    }
 }

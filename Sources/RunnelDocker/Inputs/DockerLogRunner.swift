@@ -20,24 +20,29 @@ struct DockerLogRunner: Sendable {
                                          endpoint: options.endpoint.unixSocketPath ?? options.endpoint.baseURL)
     }
 
+    /// Followers live for the whole run, across reconnects: cancelling one while it waits for
+    /// queue room would leave its batch unrouted after its read position had moved on. When the
+    /// daemon goes away they retry on their own, and a reconnect wakes them.
     func run() async {
-        var failures = 0
-        var generator = SystemRandomNumberGenerator()
-        while !Task.isCancelled {
-            do {
-                try await runConnected()
-            } catch {
-                if Task.isCancelled { return }
-                failures = connection.isUp ? 1 : failures + 1
-                let wait = options.retry.wait(beforeAttempt: failures, using: &generator)
-                connection.noteDown(error, retryIn: wait)
-                try? await Task.sleep(for: wait)
+        await withDiscardingTaskGroup { followers in
+            var failures = 0
+            var generator = SystemRandomNumberGenerator()
+            while !Task.isCancelled {
+                do {
+                    try await runConnected(&followers)
+                } catch {
+                    if Task.isCancelled { break }
+                    failures = connection.isUp ? 1 : failures + 1
+                    let wait = options.retry.wait(beforeAttempt: failures, using: &generator)
+                    connection.noteDown(error, retryIn: wait)
+                    try? await Task.sleep(for: wait)
+                }
             }
         }
     }
 
     /// Returns only by throwing: the daemon went away, or the run was cancelled.
-    private func runConnected() async throws {
+    private func runConnected(_ followers: inout DiscardingTaskGroup) async throws {
         client.resetNegotiation()
         let api = try await client.apiVersion()
         // Events first, so a container starting while the list is read is not missed.
@@ -45,30 +50,31 @@ struct DockerLogRunner: Sendable {
         defer { events.cancel() }
         let listed = try await client.containers(all: true)
         connection.noteUp(apiVersion: api)
-        let plan = discover(listed)
-        try await withThrowingDiscardingTaskGroup { group in
-            for (id, fromNow) in plan where tracker.claim(id) {
-                group.addTask { await follow(id, fromNow: fromNow) }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: options.aliveInterval)
-                    if Task.isCancelled { break }
-                    DockerReadPositions.markAlive(context.checkpoints, now: WallClock.nowNanoseconds())
-                }
-            }
-            for try await event in events {
-                switch event.action {
-                case "start":
-                    if tracker.claim(event.id) { group.addTask { await follow(event.id, fromNow: false) } }
-                case "destroy":
-                    if tracker.noteDestroyed(event.id) { forget(event.id, reason: "container removed") }
-                default:
-                    break  // "die": the follower reads the stream to its end by itself
-                }
-            }
-            throw DockerAPIError(.transport, request: "GET /events", message: "the event stream ended")
+        tracker.wakeWaiting()
+        for (id, fromNow) in discover(listed) where tracker.claim(id) {
+            followers.addTask { await follow(id, fromNow: fromNow) }
         }
+        let checkpoints = context.checkpoints
+        let interval = options.aliveInterval
+        let marker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                DockerReadPositions.markAlive(checkpoints, now: WallClock.nowNanoseconds())
+            }
+        }
+        defer { marker.cancel() }
+        for try await event in events {
+            switch event.action {
+            case "start":
+                if tracker.claim(event.id) { followers.addTask { await follow(event.id, fromNow: false) } }
+            case "destroy":
+                if tracker.noteDestroyed(event.id) { forget(event.id, reason: "container removed") }
+            default:
+                break  // "die": the follower reads the stream to its end by itself
+            }
+        }
+        throw DockerAPIError(.transport, request: "GET /events", message: "the event stream ended")
     }
 
     /// Which containers to read, and whether from now: running ones, stopped ones with
@@ -140,11 +146,13 @@ struct DockerLogRunner: Sendable {
             case .failed(let error):
                 if Task.isCancelled { break }
                 failures += 1
-                if failures == 1 {
+                // An unreachable daemon is logged once, by the connection; not once per container.
+                let unreachable = (error as? DockerAPIError)?.kind == .unreachable
+                if failures == 1 && !unreachable {
                     context.logger.warning("reading a container's logs failed; retrying", metadata: [
                         "plugin": "\(context.name)", "container": "\(DockerContainerID.short(id))", "error": "\(error)"])
                 }
-                try? await Task.sleep(for: options.retry.wait(beforeAttempt: failures, using: &generator))
+                await tracker.waitOrWake(for: options.retry.wait(beforeAttempt: failures, using: &generator))
             case .ended:
                 failures = 0
                 // A restart may follow a stop at once; only a container that stays down is done.
