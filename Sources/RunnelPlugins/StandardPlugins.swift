@@ -5,6 +5,7 @@ public enum StandardPlugins {
     public static let all: [PluginRegistration] = [
         LogstreamerInput.registration,
         StdinInput.registration,
+        TcpInput.registration,
         TokenSplitter.registration,
         NullSplitter.registration,
         HekaFramingSplitter.registration,
@@ -15,5 +16,6 @@ public enum StandardPlugins {
         JsonEncoder.registration,
         LogOutput.registration,
         FileOutput.registration,
+        TcpOutput.registration,
     ]
 }
