@@ -5,10 +5,10 @@ import Testing
 @testable import RunnelPlugins
 
 @Suite struct TcpInputTests {
-    static func start(_ harness: InputHarness, splitter: @escaping SplitterFactory = lineSplitter,
+    static func start(_ harness: InputHarness, splitter: @escaping SplitterFactory = lineSplitter, port: Int = 0,
                       configure: (inout TcpInput.Options) -> Void = { _ in }) async throws -> RunningInput {
         try await RunningInput({ onListening in
-            var options = TcpInput.Options(address: HostAndPort(host: "127.0.0.1", port: 0))
+            var options = TcpInput.Options(address: HostAndPort(host: "127.0.0.1", port: port))
             options.onListening = onListening
             configure(&options)
             return TcpInput(options: options)

@@ -193,9 +193,10 @@ final class TcpOutputSession {
                     batch.drop(reason: "encode_failed")
                     continue
                 }
-                try await outbound.write(bytes)
+                // Held before writing, so a write that fails half way is sent again, not lost.
                 position += Int64(bytes.readableBytes)
                 unconfirmed.append(.init(batch: batch, bytes: bytes, refused: refused, endOffset: position))
+                try await outbound.write(bytes)
                 sentOnConnection += batch.messages.count
             }
         } catch is CancellationError {
