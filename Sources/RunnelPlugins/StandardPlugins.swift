@@ -6,6 +6,7 @@ public enum StandardPlugins {
         LogstreamerInput.registration,
         StdinInput.registration,
         TcpInput.registration,
+        UdpInput.registration,
         TokenSplitter.registration,
         NullSplitter.registration,
         HekaFramingSplitter.registration,

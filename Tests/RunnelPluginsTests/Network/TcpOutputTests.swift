@@ -126,4 +126,24 @@ import Testing
         try await running.task.value
         #expect(harness.deliveredMessages == 10)
     }
+
+    /// `tcp_ack`: what the dead peer's TCP never acknowledged is sent again to its successor.
+    @Test func unacknowledgedBatchesGoToTheRestartedListener() async throws {
+        let first = try await RawTestServer.start(reading: false, receiveBufferBytes: 4096)
+        let port = first.port
+        let harness = OutputHarness()
+        let running = RunningOutput(Self.output(port: port), context: harness.context)
+        defer { Task { await running.stop() } }
+        let sent = numberedMessages(0..<200, payloadBytes: 1000)
+        for start in stride(from: 0, to: 200, by: 10) { await harness.push(Array(sent[start..<start + 10])) }
+        try await Task.sleep(for: .milliseconds(300))
+        let confirmedAtKill = harness.deliveredMessages  // batches settle in order: the first ones
+        #expect(confirmedAtKill < 50)
+        await first.stop()
+
+        let second = try await RawTestServer.start(port: port)
+        defer { Task { await second.stop() } }
+        #expect(await harness.waitForSettled(200))
+        #expect(await second.wait { Set($0.messages.compactMap(\.pid)).isSuperset(of: sent[confirmedAtKill...].compactMap(\.pid)) })
+    }
 }

@@ -67,7 +67,8 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))
                 }
             }
-        announce(server.channel.localAddress, context: context)
+        ListenerAnnouncement.announce(server.channel.localAddress, configured: options.address, pluginType: "TcpInput",
+                                      addressFile: options.addressFile, onListening: options.onListening, context: context)
         let slots = ConnectionSlots(limit: options.maxConnections)
         try await server.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
@@ -93,18 +94,5 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
                 }
             }
         }
-    }
-
-    private func announce(_ address: SocketAddress?, context: InputContext) {
-        let shown = address.map { PeerAddress($0).ipAndPort.string } ?? options.address.description
-        context.logger.info("TcpInput listening", metadata: ["plugin": "\(context.name)", "address": "\(shown)"])
-        if let file = options.addressFile {
-            do {
-                try BoundAddressFile.write(shown, to: file)
-            } catch {
-                context.logger.warning("cannot write the bound address", metadata: ["path": "\(file)", "error": "\(error)"])
-            }
-        }
-        if let address { options.onListening?(address) }
     }
 }
