@@ -12,6 +12,7 @@ struct Runnel: AsyncParsableCommand {
             CheckCommand.self,
             MatchCommand.self,
             CatCommand.self,
+            InjectCommand.self,
             VersionCommand.self,
         ])
 }
