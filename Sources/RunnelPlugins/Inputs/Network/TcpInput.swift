@@ -26,6 +26,9 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
         public var family: IPFamily = .any
         public var keepAlive = TCPKeepAlive()
         public var maxConnections = 1024
+        /// SO_RCVBUF of accepted connections (set on the listener, so window scaling matches); the
+        /// system's autotuning when nil.
+        public var receiveBufferBytes: Int?
         /// Decode framed messages when no decoder is configured (Heka's default ProtobufDecoder).
         public var decodeFramesWithoutDecoder = true
         /// The default splitter when none is configured.
@@ -54,9 +57,14 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
     public func run(_ context: InputContext) async throws {
         let addresses = try await AddressResolver.resolve(options.address, family: options.family, passive: true)
         let keepAlive = options.keepAlive
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+        if let receiveBufferBytes = options.receiveBufferBytes {
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(.so_rcvbuf),
+                                                      value: SocketOptionValue(clamping: receiveBufferBytes))
+        }
+        let server = try await bootstrap
             .childChannelOption(ChannelOptions.recvAllocator,
                                 value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
             .bind(to: addresses[0]) { channel in

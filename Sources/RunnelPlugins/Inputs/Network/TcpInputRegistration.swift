@@ -12,6 +12,8 @@ extension TcpInput {
                                summary: "Idle time before the first keepalive probe, and between probes (seconds, as in Heka)."),
                     OptionSpec("max_connections", .integer, default: 1024,
                                summary: "Connections served at once; further clients wait in the accept backlog until one closes."),
+                    OptionSpec("receive_buffer_size", .byteSize,
+                               summary: "Kernel receive buffer of each connection (SO_RCVBUF): what a paused connection can hold outside the process. The system's autotuning when absent."),
                 ],
             hekaCompatible: true)
     ) { config, context throws(PluginBuildError) in
@@ -27,6 +29,7 @@ extension TcpInput {
         let maxConnections = config.integer("max_connections") ?? 1024
         guard maxConnections >= 1 else { throw PluginBuildError(key: "max_connections", "must be at least 1") }
         options.maxConnections = maxConnections
+        options.receiveBufferBytes = config.byteSize("receive_buffer_size")
         return .input(TcpInput(options: options))
     }
 }
