@@ -30,10 +30,10 @@ import Testing
         let built = Self.build("[tcp]\ntype = \"TcpInput\"\naddress = \":0\"\n" + Self.output)
         let plan = try #require(built.plan, "\(built.messages)")
         let input = try #require(plan.inputs.first?.plugin as? TcpInput)
-        #expect(input.options.address == HostAndPort(host: "", port: 0))
-        #expect(input.options.decodeFramesWithoutDecoder)
+        #expect(input.options.listener.address == HostAndPort(host: "", port: 0))
+        #expect(input.options.listener.decodeFramesWithoutDecoder)
         #expect(input.options.maxConnections == 1024)
-        #expect(input.options.addressFile == "/var/lib/runnel/tcp.addr")
+        #expect(input.options.listener.addressFile == "/var/lib/runnel/tcp.addr")
         #expect(plan.inputs[0].splitter(0) is HekaFramingSplitter)
         #expect(plan.inputs[0].decoder == nil)
     }
@@ -60,10 +60,10 @@ import Testing
             """ + "\n" + Self.output)
         let plan = try #require(built.plan, "\(built.messages)")
         let input = try #require(plan.inputs.first?.plugin as? TcpInput)
-        #expect(input.options.family == .v4)
+        #expect(input.options.listener.family == .v4)
         #expect(input.options.keepAlive == TCPKeepAlive(enabled: true, period: .seconds(60)))
         #expect(input.options.maxConnections == 8)
-        #expect(!input.options.decodeFramesWithoutDecoder)
+        #expect(!input.options.listener.decodeFramesWithoutDecoder)
         #expect(plan.inputs[0].splitter(0) is TokenSplitter)
     }
 
@@ -142,7 +142,7 @@ import Testing
         let plan = try #require(built.plan, "\(built.messages)")
         let input = try #require(plan.inputs.first?.plugin as? UdpInput)
         #expect(input.options.setHostname)
-        #expect(input.options.receiveBufferBytes == 8 << 20)
+        #expect(input.options.listener.receiveBufferBytes == 8 << 20)
         #expect(plan.inputs[0].splitter(0) is HekaFramingSplitter)  // signers imply Heka frames
         let plain = Self.build("[udp]\ntype = \"UdpInput\"\naddress = \":0\"\n" + Self.output)
         #expect(try #require(plain.plan).inputs[0].splitter(0) is NullSplitter)

@@ -9,7 +9,7 @@ import Testing
     @Test func blockedQueueStallsTheSenderAndLosesNothing() async throws {
         let queueBytes = 256 * 1024
         let harness = InputHarness(queueBytes: queueBytes)
-        let input = try await TcpInputTests.start(harness, configure: { $0.receiveBufferBytes = 256 * 1024 })
+        let input = try await TcpInputTests.start(harness, configure: { $0.listener.receiveBufferBytes = 256 * 1024 })
         defer { Task { await input.stop() } }
         let client = try await TestClient.connect(port: input.port)
 

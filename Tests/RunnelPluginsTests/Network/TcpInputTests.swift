@@ -9,7 +9,7 @@ import Testing
                       configure: (inout TcpInput.Options) -> Void = { _ in }) async throws -> RunningInput {
         try await RunningInput({ onListening in
             var options = TcpInput.Options(address: HostAndPort(host: "127.0.0.1", port: port))
-            options.onListening = onListening
+            options.listener.onListening = onListening
             configure(&options)
             return TcpInput(options: options)
         }, context: harness.context(splitter: splitter))
@@ -154,7 +154,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = BoundAddressFile.path(baseDir: folder.path, pluginName: "tcp_in")
         let harness = InputHarness()
-        let input = try await Self.start(harness, configure: { $0.addressFile = path })
+        let input = try await Self.start(harness, configure: { $0.listener.addressFile = path })
         defer { Task { await input.stop() } }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "127.0.0.1:\(input.port)\n")
     }

@@ -13,7 +13,7 @@ import Testing
         let factory = splitter ?? UdpInput(options: configured).defaultSplitter(limits: SplitterLimits())
         return try await RunningInput({ onListening in
             var options = configured
-            options.onListening = onListening
+            options.listener.onListening = onListening
             return UdpInput(options: options)
         }, context: harness.context(name: "udp_in", splitter: factory))
     }
@@ -63,7 +63,7 @@ import Testing
         let key: [UInt8] = Array("secret".utf8)
         let verifier = HekaSignatureVerifier(keys: [.init(name: "ops", version: 1): key], requireSignature: true)
         let harness = InputHarness()
-        let input = try await Self.start(harness, configure: { $0.defaultSplitter = .hekaFraming(verifier: verifier) })
+        let input = try await Self.start(harness, configure: { $0.listener.defaultSplitter = .hekaFraming(verifier: verifier) })
         defer { Task { await input.stop() } }
         let good = Message(timestamp: 1, type: "signed", payload: "ok")
         var signed: [UInt8] = []
@@ -78,7 +78,7 @@ import Testing
 
     @Test func manyDatagramsArriveInBatches() async throws {
         let harness = InputHarness()
-        let input = try await Self.start(harness, configure: { $0.receiveBufferBytes = 4 << 20 })
+        let input = try await Self.start(harness, configure: { $0.listener.receiveBufferBytes = 4 << 20 })
         defer { Task { await input.stop() } }
         let datagrams = (0..<500).map { Array("datagram \($0)".utf8) }
         _ = try await Self.send(datagrams, to: input.port)

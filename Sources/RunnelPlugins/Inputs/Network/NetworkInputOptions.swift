@@ -19,23 +19,17 @@ enum NetworkInputOptions {
             OptionSpec("parser_type", .string, allowed: ["token", "regexp", "message.proto"],
                        summary: "Heka before 0.9: \"token\" splits on `delimiter` (a TokenSplitter), \"message.proto\" reads Heka frames. Use `splitter` instead."),
             OptionSpec("delimiter", .string, summary: "Heka before 0.9: the byte ending each record with parser_type = \"token\" (default \"\\n\")."),
+            OptionSpec("receive_buffer_size", .byteSize,
+                       summary: "Kernel receive buffer of the socket (SO_RCVBUF; for TCP, of each connection): what the kernel holds while the input is not reading. The system's default when absent."),
             OptionSpec("delimiter_location", .string, allowed: ["start", "end"],
                        ignoredBecause: "it placed regexp delimiters, and parser_type = \"regexp\" is replaced by a RegexSplitter section",
                        summary: "Heka before 0.9: where a regexp delimiter belonged."),
         ]
     }
 
-    struct Built {
-        var address: HostAndPort
-        var family: IPFamily
-        var defaultSplitter: NetworkDefaultSplitter
-        var decodeFramesWithoutDecoder: Bool
-        var addressFile: String
-    }
-
     /// Reads the shared options; `hekaDefault` is the splitter Heka used when none was set.
     static func build(_ config: PluginInstanceConfig, _ context: PluginBuildContext, transport: String,
-                      hekaDefault: NetworkDefaultSplitter) throws(PluginBuildError) -> Built {
+                      hekaDefault: NetworkDefaultSplitter) throws(PluginBuildError) -> ListenerOptions {
         guard let text = config.string("address") else { throw PluginBuildError(key: "address", "is required") }
         let address = try HostAndPort.parse(text, option: "address")
         let net = config.string("net") ?? transport
@@ -62,8 +56,11 @@ enum NetworkInputOptions {
             if config.string("parser_type") != nil { throw PluginBuildError(key: "parser_type", "set either splitter or parser_type, not both") }
             if verifier != nil { throw PluginBuildError(key: "signer", "with a splitter section, put the signer tables in that HekaFramingSplitter section") }
         }
-        return Built(address: address, family: family, defaultSplitter: defaultSplitter,
-                     decodeFramesWithoutDecoder: config.string("decoder") == nil,
-                     addressFile: BoundAddressFile.path(baseDir: context.global.baseDir, pluginName: config.name))
+        var listener = ListenerOptions(address: address, defaultSplitter: defaultSplitter)
+        listener.family = family
+        listener.decodeFramesWithoutDecoder = config.string("decoder") == nil
+        listener.receiveBufferBytes = config.byteSize("receive_buffer_size")
+        listener.addressFile = BoundAddressFile.path(baseDir: context.global.baseDir, pluginName: config.name)
+        return listener
     }
 }

@@ -19,7 +19,7 @@ struct TcpConnectionReader {
                         stream: NetworkRecordStream(
                             splitter: context.makeSplitter(startOffset: 0),
                             builder: RecordMessages(type: ByteString(context.name), logger: peer.ipAndPort, hostname: peer.ip),
-                            decodeFramesWithoutDecoder: options.decodeFramesWithoutDecoder))
+                            decodeFramesWithoutDecoder: options.listener.decodeFramesWithoutDecoder))
                     defer { state.confirmations?.finish() }
                     for try await chunk in inbound {
                         let startedConfirming = state.confirmations == nil

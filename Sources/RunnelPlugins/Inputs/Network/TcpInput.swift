@@ -19,28 +19,20 @@ import RunnelCore
 /// - At most `maxConnections` are served at once; further clients wait in the accept backlog.
 /// - A sender that asks for confirmations (`PeerConfirmation`, a Runnel TcpOutput with
 ///   `confirm_by = "peer"`) is told which bytes were settled by this agent's outputs.
-/// - Port 0 picks a free port; the bound address is logged and written to `addressFile`.
-public struct TcpInput: InputPlugin, DefaultSplitterProviding {
+/// - Port 0 picks a free port; the bound address is logged and written to `listener.addressFile`.
+public struct TcpInput: InputPlugin, ListeningInput {
     public struct Options: Sendable {
-        public var address: HostAndPort
-        public var family: IPFamily = .any
+        public var listener: ListenerOptions
         public var keepAlive = TCPKeepAlive()
         public var maxConnections = 1024
-        /// SO_RCVBUF of accepted connections (set on the listener, so window scaling matches); the
-        /// system's autotuning when nil.
-        public var receiveBufferBytes: Int?
-        /// Decode framed messages when no decoder is configured (Heka's default ProtobufDecoder).
-        public var decodeFramesWithoutDecoder = true
-        /// The default splitter when none is configured.
-        public var defaultSplitter: NetworkDefaultSplitter = .hekaFraming(verifier: nil)
-        /// Where the bound `host:port` is written (`base_dir/<name>.addr`), if anywhere.
-        public var addressFile: String?
         public var maxBatchMessages = 1024
-        /// Told the bound address once listening (tests use it to find port 0's choice).
-        public var onListening: (@Sendable (SocketAddress) -> Void)?
+
+        public init(listener: ListenerOptions) {
+            self.listener = listener
+        }
 
         public init(address: HostAndPort) {
-            self.address = address
+            self.init(listener: ListenerOptions(address: address, defaultSplitter: .hekaFraming(verifier: nil)))
         }
     }
 
@@ -50,17 +42,15 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
         self.options = options
     }
 
-    public func defaultSplitter(limits: SplitterLimits) -> SplitterFactory {
-        options.defaultSplitter.factory(limits: limits)
-    }
+    var listener: ListenerOptions { options.listener }
 
     public func run(_ context: InputContext) async throws {
-        let addresses = try await AddressResolver.resolve(options.address, family: options.family, passive: true)
+        let addresses = try await AddressResolver.resolve(listener.address, family: listener.family, passive: true)
         let keepAlive = options.keepAlive
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-        if let receiveBufferBytes = options.receiveBufferBytes {
+        if let receiveBufferBytes = listener.receiveBufferBytes {
             bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(.so_rcvbuf),
                                                       value: SocketOptionValue(clamping: receiveBufferBytes))
         }
@@ -75,8 +65,7 @@ public struct TcpInput: InputPlugin, DefaultSplitterProviding {
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))
                 }
             }
-        ListenerAnnouncement.announce(server.channel.localAddress, configured: options.address, pluginType: "TcpInput",
-                                      addressFile: options.addressFile, onListening: options.onListening, context: context)
+        ListenerAnnouncement.announce(server.channel.localAddress, pluginType: "TcpInput", listener: listener, context: context)
         let slots = ConnectionSlots(limit: options.maxConnections)
         try await server.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in

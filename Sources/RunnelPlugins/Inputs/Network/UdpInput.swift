@@ -12,23 +12,20 @@ import RunnelCore
 /// IP with `set_hostname` (Heka), this agent's host name otherwise. UDP cannot push back: when the
 /// pipeline falls behind by more than `maxPendingBytes`, new datagrams are dropped and counted
 /// (`receive_overflow`), and the kernel drops beyond its receive buffer (`receive_buffer_size`).
-public struct UdpInput: InputPlugin, DefaultSplitterProviding {
+public struct UdpInput: InputPlugin, ListeningInput {
     public struct Options: Sendable {
-        public var address: HostAndPort
-        public var family: IPFamily = .any
+        public var listener: ListenerOptions
         public var setHostname = false
-        public var defaultSplitter: NetworkDefaultSplitter = .null
-        public var decodeFramesWithoutDecoder = true
-        /// SO_RCVBUF for the socket; the system default when nil.
-        public var receiveBufferBytes: Int?
         /// The largest datagram read whole; longer ones are cut by the kernel.
         public var maxDatagramBytes = 65_536
         public var maxPendingBytes = 4 << 20
-        public var addressFile: String?
-        public var onListening: (@Sendable (SocketAddress) -> Void)?
+
+        public init(listener: ListenerOptions) {
+            self.listener = listener
+        }
 
         public init(address: HostAndPort) {
-            self.address = address
+            self.init(listener: ListenerOptions(address: address, defaultSplitter: .null))
         }
     }
 
@@ -38,12 +35,10 @@ public struct UdpInput: InputPlugin, DefaultSplitterProviding {
         self.options = options
     }
 
-    public func defaultSplitter(limits: SplitterLimits) -> SplitterFactory {
-        options.defaultSplitter.factory(limits: limits)
-    }
+    var listener: ListenerOptions { options.listener }
 
     public func run(_ context: InputContext) async throws {
-        let addresses = try await AddressResolver.resolve(options.address, family: options.family, passive: true)
+        let addresses = try await AddressResolver.resolve(listener.address, family: listener.family, passive: true)
         let pending = PendingDatagrams(limitBytes: options.maxPendingBytes) { count in
             context.noteDiscarded(["receive_overflow": count])
         }
@@ -51,7 +46,7 @@ public struct UdpInput: InputPlugin, DefaultSplitterProviding {
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: options.maxDatagramBytes))
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 64)
-        if let receiveBufferBytes = options.receiveBufferBytes {
+        if let receiveBufferBytes = listener.receiveBufferBytes {
             bootstrap = bootstrap.channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(clamping: receiveBufferBytes))
         }
         let channel = try await bootstrap.channelInitializer { channel in
@@ -59,13 +54,12 @@ public struct UdpInput: InputPlugin, DefaultSplitterProviding {
                 try channel.pipeline.syncOperations.addHandler(DatagramCollector(pending: pending))
             }
         }.bind(to: addresses[0]).get()
-        ListenerAnnouncement.announce(channel.localAddress, configured: options.address, pluginType: "UdpInput",
-                                      addressFile: options.addressFile, onListening: options.onListening, context: context)
+        ListenerAnnouncement.announce(channel.localAddress, pluginType: "UdpInput", listener: listener, context: context)
 
         var stream = NetworkRecordStream(
             splitter: context.makeSplitter(startOffset: 0),
             builder: RecordMessages(type: ByteString(context.name), logger: "", hostname: context.hostname),
-            decodeFramesWithoutDecoder: options.decodeFramesWithoutDecoder)
+            decodeFramesWithoutDecoder: listener.decodeFramesWithoutDecoder)
         var senders: [SocketAddress: PeerAddress] = [:]
         await withTaskCancellationHandler {
             for await datagrams in pending.stream {
