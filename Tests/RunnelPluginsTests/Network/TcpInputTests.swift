@@ -92,6 +92,21 @@ import Testing
         #expect(ledger.delivered == 2)
     }
 
+    @Test func aResetInsideARecordCountsTheLostTailToo() async throws {
+        let harness = InputHarness()
+        let input = try await Self.start(harness)
+        defer { Task { await input.stop() } }
+        let client = try await TestClient.connect(port: input.port)
+        try await client.send("one\ntwo\npartial")
+        #expect(payloads(await harness.collect(2)) == ["one", "two"])
+        // SO_LINGER 0: close sends a reset instead of a FIN.
+        let options = try #require(client.channel as? any SocketOptionProvider)
+        try await options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        await client.close()
+        _ = await harness.settle(for: .milliseconds(200))
+        #expect(harness.dropped == ["incomplete_final": 1])
+    }
+
     @Test func deliverIncompleteFinalKeepsTheTail() async throws {
         let harness = InputHarness()
         let limits = SplitterLimits(deliverIncompleteFinal: true)

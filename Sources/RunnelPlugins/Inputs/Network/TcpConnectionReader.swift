@@ -21,19 +21,24 @@ struct TcpConnectionReader {
                             builder: RecordMessages(type: ByteString(context.name), logger: peer.ipAndPort, hostname: peer.ip),
                             decodeFramesWithoutDecoder: options.listener.decodeFramesWithoutDecoder))
                     defer { state.confirmations?.finish() }
-                    for try await chunk in inbound {
-                        let startedConfirming = state.confirmations == nil
-                        await read(chunk, into: &state)
-                        if startedConfirming, let confirmations = state.confirmations {
-                            group.addTask { try await confirmations.send(through: outbound) }
+                    var ending = "closed by the peer"
+                    do {
+                        for try await chunk in inbound {
+                            let startedConfirming = state.confirmations == nil
+                            await read(chunk, into: &state)
+                            if startedConfirming, let confirmations = state.confirmations {
+                                group.addTask { try await confirmations.send(through: outbound) }
+                            }
                         }
+                    } catch {
+                        ending = "\(error)"  // a reset ends the stream like a close: the tail is counted
                     }
                     await finish(&state)
                     state.confirmations?.finish()
                     try await group.waitForAll()
+                    context.logger.debug("connection ended", metadata: ["plugin": "\(context.name)", "peer": "\(peer.ipAndPort)", "how": "\(ending)"])
                 }
             }
-            context.logger.debug("connection closed", metadata: ["plugin": "\(context.name)", "peer": "\(peer.ipAndPort)"])
         } catch {
             context.logger.debug("connection ended", metadata: ["plugin": "\(context.name)", "peer": "\(peer.ipAndPort)", "error": "\(error)"])
         }
