@@ -37,8 +37,8 @@ struct FilterOptionReader {
             guard !options.stats.contains(stat) else { throw PluginBuildError(key: "stats", "'\(name)' is listed twice") }
             options.stats.append(stat)
         }
-        let type = config.string("type") ?? "AggregateStats"
-        guard !type.isEmpty else { throw PluginBuildError(key: "type", "must not be empty") }
+        let type = config.string("message_type") ?? "AggregateStats"
+        guard !type.isEmpty else { throw PluginBuildError(key: "message_type", "must not be empty") }
         options.type = ByteString(type)
         options.missingValue = ByteString(config.string("missing_value") ?? "")
         options.emitEmpty = config.bool("emit_empty") ?? false

@@ -24,7 +24,7 @@ extension AggregateFilter {
         schema: PluginSchema(
             typeName: "AggregateFilter", category: .filter,
             summary: "Groups messages by `group_by` variables and every `ticker_interval` emits one message per group "
-                + "(Type `type`): the group values as string fields, `count`, per aggregated field F `F_count` (integer) and "
+                + "(Type `message_type`): the group values as string fields, `count`, per aggregated field F `F_count` (integer) and "
                 + "`F_sum`, `F_avg`, `F_min`, `F_max`, `F_pN` (doubles, absent when no message had F), per distinct variable "
                 + "D `D_distinct` (integer).",
             options: [
@@ -39,7 +39,8 @@ extension AggregateFilter {
                 OptionSpec("distinct", .array(.string), default: [],
                            summary: "Variables whose distinct values are counted per group, as `NAME_distinct` "
                                + "(e.g. `ContainerID` → `ContainerID_distinct`). Missing values are not counted."),
-                OptionSpec("type", .string, default: "AggregateStats", summary: "Type of the emitted messages."),
+                OptionSpec("message_type", .string, default: "AggregateStats",
+                           summary: "Type of the emitted messages, e.g. `AppStats` (a section's `type` names the plugin type)."),
                 OptionSpec("missing_value", .string, default: "",
                            summary: "Group value for a message that lacks a `group_by` variable."),
                 OptionSpec("emit_empty", .bool, default: false,

@@ -2,7 +2,7 @@ import RunnelCore
 
 /// Builds the message an AggregateFilter emits for one group and interval:
 ///
-/// - headers: Type = `type`, Timestamp = end of the interval, Hostname, Logger = the filter's name,
+/// - headers: Type = `message_type`, Timestamp = end of the interval, Hostname, Logger = the filter's name,
 ///   Pid, a fresh Uuid;
 /// - one string field per `group_by` variable, named after it (`Fields[MARATHON_APP_ID]` →
 ///   `MARATHON_APP_ID`, `Type` → `Type`);
