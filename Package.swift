@@ -62,10 +62,16 @@ let package = Package(
             dependencies: ["RunnelPlugins"]),
         .testTarget(
             name: "RunnelHTTPTests",
-            dependencies: ["RunnelHTTP"]),
+            dependencies: ["RunnelHTTP", "RunnelTestSupport"]),
+        .target(
+            name: "RunnelTestSupport",
+            path: "Tests/RunnelTestSupport"),
         .testTarget(
             name: "RunnelCLITests",
-            dependencies: ["RunnelCore", "runnel"]),
+            dependencies: ["RunnelCore", "RunnelTestSupport", "runnel"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["RunnelCore", "RunnelTestSupport", "runnel"]),
     ],
     swiftLanguageModes: [.v6]
 )
