@@ -56,7 +56,7 @@ enum FilterBenchmarks {
         }
         options.stats = stats
         options.type = "AppStats"
-        return AggregateFilter(options: options, randomSeed: 42)
+        return AggregateFilter(options: options)
     }
 
     static func run(_ filter: AggregateFilter, messageCount: Int) -> Int {

@@ -51,9 +51,9 @@ extension AggregateFilter {
                            summary: "Groups per interval; messages of further groups are not aggregated and count as dropped "
                                + "(reason `max_groups`), logged once per interval."),
                 OptionSpec("max_samples", .integer, default: 1024,
-                           summary: "Values kept per field and group for percentiles: exact up to this many per interval, a "
-                               + "uniform random sample beyond (rank error about sqrt(p(1-p)/max_samples)). Only kept when a "
-                               + "percentile is in `stats`."),
+                           summary: "Values kept per field and group for percentiles, which are exact up to this many values "
+                               + "in an interval; beyond, a log-bucket sketch gives each percentile within 1 % of its true value. "
+                               + "Only kept when a percentile is in `stats`."),
                 OptionSpec("max_distinct", .integer, default: 1024,
                            summary: "Distinct values counted per variable and group; beyond, the count is a lower bound (logged)."),
                 OptionSpec("ticker_interval", .duration, default: 10, summary: "Length of an aggregation interval."),

@@ -160,7 +160,7 @@ struct AggregateMathTests {
 
     @Test func maxGroupsRefusesNewGroupsAndCountsThem() throws {
         let options = try FilterFixtures.options(groupBy: ["Fields[MARATHON_APP_ID]"]) { $0.maxGroups = 2 }
-        let filter = AggregateFilter(options: options, randomSeed: 1)
+        let filter = AggregateFilter(options: options)
         let refusedFirst = filter.add([
             FilterFixtures.stats(app: "/a", container: "1"), FilterFixtures.stats(app: "/b", container: "2"),
             FilterFixtures.stats(app: "/c", container: "3"), FilterFixtures.stats(app: "/a", container: "4"),
@@ -233,7 +233,7 @@ struct AggregateMathTests {
 
     @Test func intervalsStartFresh() throws {
         let options = try FilterFixtures.options(groupBy: ["Type"], fields: ["v"], stats: ["sum"])
-        let filter = AggregateFilter(options: options, randomSeed: 1)
+        let filter = AggregateFilter(options: options)
         filter.add([Message(type: "a", fields: [.integer("v", 1)])])
         #expect(filter.endInterval(at: 1, hostname: "h", logger: "l").messages.count == 1)
         #expect(filter.endInterval(at: 2, hostname: "h", logger: "l").messages.isEmpty)
@@ -249,7 +249,7 @@ struct AggregateMathTests {
             $0.groupExpiry = .seconds(25)
         }
         let second: Int64 = 1_000_000_000
-        let filter = AggregateFilter(options: options, randomSeed: 1)
+        let filter = AggregateFilter(options: options)
         filter.add([Message(type: "a", fields: [.integer("v", 1), .string("id", "x")])])
         #expect(filter.endInterval(at: 10 * second, hostname: "h", logger: "l").messages.count == 1)
         let idle = filter.endInterval(at: 20 * second, hostname: "h", logger: "l").messages
@@ -270,15 +270,17 @@ struct AggregateMathTests {
 
     @Test func percentileValuesAreOnlyKeptWhenAsked() throws {
         let options = try FilterFixtures.options(fields: ["v"], stats: ["sum"])
-        let table = AggregationTable(options: options, random: SampleRandom(seed: 1), now: 0)
-        var copy = table
-        _ = copy.add([Message(fields: [.integer("v", 1)])], loopDepth: 0)
-        #expect(copy.groups.first?.fields.first?.reservoir == nil)
+        var table = AggregationTable(options: options, now: 0)
+        _ = table.add([Message(fields: [.integer("v", 1)])], loopDepth: 0)
+        #expect(table.groups.first?.fields.first?.percentileValues == nil)
+        var withPercentiles = AggregationTable(options: try FilterFixtures.options(fields: ["v"], stats: ["p50"]), now: 0)
+        _ = withPercentiles.add([Message(fields: [.integer("v", 1)])], loopDepth: 0)
+        #expect(withPercentiles.groups.first?.fields.first?.percentileValues != nil)
     }
 
     @Test func loopDepthIsTheDeepestPerGroup() throws {
         let options = try FilterFixtures.options(groupBy: ["Type"])
-        let filter = AggregateFilter(options: options, randomSeed: 1)
+        let filter = AggregateFilter(options: options)
         filter.add([Message(type: "a"), Message(type: "b")], loopDepth: 0)
         filter.add([Message(type: "b")], loopDepth: 2)
         filter.add([Message(type: "a")], loopDepth: 1)

@@ -27,8 +27,8 @@ enum FilterFixtures {
     }
 
     /// Runs one interval: adds the messages, ends it, returns the emitted messages.
-    static func interval(_ options: AggregateOptions, _ messages: [Message], seed: UInt64 = 7) -> AggregateFilter.Interval {
-        let filter = AggregateFilter(options: options, randomSeed: seed)
+    static func interval(_ options: AggregateOptions, _ messages: [Message]) -> AggregateFilter.Interval {
+        let filter = AggregateFilter(options: options)
         filter.add(messages)
         return filter.endInterval(at: 1_700_000_010_000_000_000, hostname: "agent-host", logger: "app_stats")
     }

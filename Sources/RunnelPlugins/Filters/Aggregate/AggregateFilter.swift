@@ -8,8 +8,9 @@ import Synchronization
 /// This is what turns per-container DockerStats into per-app AppStats.
 ///
 /// Memory is bounded: at most `max_groups` groups (messages of further groups are counted as
-/// dropped, reason `max_groups`), `max_samples` values per field and group for percentiles,
-/// `max_distinct` hashes per distinct variable and group.
+/// dropped, reason `max_groups`); per field and group, `max_samples` values for exact percentiles
+/// or, beyond, a sketch of at most 2 × 2048 counters; `max_distinct` hashes per distinct variable
+/// and group.
 public final class AggregateFilter: FilterPlugin {
     public let options: AggregateOptions
     private let injector: FilterInjector
@@ -35,14 +36,12 @@ public final class AggregateFilter: FilterPlugin {
         public var saturatedDistinct: [String]
     }
 
-    /// `matcher` is the filter's own message_matcher (its output is never injected into itself);
-    /// `randomSeed` fixes the percentile sampling for reproducible tests.
-    public init(options: AggregateOptions, matcher: MessageMatcher? = nil, randomSeed: UInt64? = nil) {
+    /// `matcher` is the filter's own message_matcher (its output is never injected into itself).
+    public init(options: AggregateOptions, matcher: MessageMatcher? = nil) {
         self.options = options
         self.injector = FilterInjector(ownMatcher: matcher)
         self.builder = AggregateMessages(options: options)
-        let random = randomSeed.map(SampleRandom.init(seed:)) ?? SampleRandom()
-        self.state = Mutex(State(table: AggregationTable(options: options, random: random, now: WallClock.nowNanoseconds())))
+        self.state = Mutex(State(table: AggregationTable(options: options, now: WallClock.nowNanoseconds())))
     }
 
     public func process(_ messages: [Message], context: FilterContext) async throws {

@@ -15,18 +15,16 @@ struct AggregationTable {
     }
 
     let options: AggregateOptions
-    private let sampleCapacity: Int?
+    private let exactPercentileLimit: Int?
     private var index: [[ByteString]: Int] = [:]
     private(set) var groups: [Group] = []
-    private var random: SampleRandom
     /// Messages of new groups not aggregated this interval because `max_groups` was reached.
     private(set) var overflowMessages = 0
     private let startedAt: Int64
 
-    init(options: AggregateOptions, random: SampleRandom, now: Int64) {
+    init(options: AggregateOptions, now: Int64) {
         self.options = options
-        self.sampleCapacity = options.percentileRanks.isEmpty ? nil : max(1, options.maxSamples)
-        self.random = random
+        self.exactPercentileLimit = options.percentileRanks.isEmpty ? nil : max(1, options.maxSamples)
         self.startedAt = now
     }
 
@@ -51,19 +49,18 @@ struct AggregationTable {
                 refused += 1
                 continue
             }
-            Self.accumulate(message, loopDepth: loopDepth, options: options, random: &random, into: &groups[position])
+            Self.accumulate(message, loopDepth: loopDepth, options: options, into: &groups[position])
         }
         overflowMessages += refused
         return refused
     }
 
     @inline(__always)
-    private static func accumulate(_ message: Message, loopDepth: Int, options: AggregateOptions,
-                                   random: inout SampleRandom, into group: inout Group) {
+    private static func accumulate(_ message: Message, loopDepth: Int, options: AggregateOptions, into group: inout Group) {
         group.messageCount += 1
         if loopDepth > group.loopDepth { group.loopDepth = loopDepth }
         for (slot, variable) in options.fields.enumerated() {
-            if let value = variable.number(of: message) { group.fields[slot].add(value, random: &random) }
+            if let value = variable.number(of: message) { group.fields[slot].add(value) }
         }
         for (slot, variable) in options.distinct.enumerated() {
             if let value = variable.text(of: message) { group.distinct[slot].add(value, limit: options.maxDistinct) }
@@ -71,7 +68,7 @@ struct AggregationTable {
     }
 
     private func newGroup(_ key: [ByteString]) -> Group {
-        Group(key: key, fields: options.fields.map { _ in FieldAccumulator(sampleCapacity: sampleCapacity) },
+        Group(key: key, fields: options.fields.map { _ in FieldAccumulator(exactPercentileLimit: exactPercentileLimit) },
               distinct: options.distinct.map { _ in DistinctCounter() }, lastActive: startedAt)
     }
 

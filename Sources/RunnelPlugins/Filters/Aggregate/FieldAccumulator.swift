@@ -5,27 +5,26 @@ struct FieldAccumulator {
     private(set) var min = Double.infinity
     private(set) var max = -Double.infinity
     /// nil when no percentile was asked for, so plain sums keep no values.
-    private(set) var reservoir: PercentileReservoir?
+    private(set) var percentileValues: PercentileValues?
 
-    init(sampleCapacity: Int?) {
-        reservoir = sampleCapacity.map(PercentileReservoir.init(capacity:))
+    init(exactPercentileLimit: Int?) {
+        percentileValues = exactPercentileLimit.map(PercentileValues.init(exactLimit:))
     }
 
     @inline(__always)
-    mutating func add(_ value: Double, random: inout SampleRandom) {
+    mutating func add(_ value: Double) {
         count += 1
         sum += value
         if value < min { min = value }
         if value > max { max = value }
-        reservoir?.add(value, random: &random)
+        percentileValues?.add(value)
     }
 
     var average: Double? { count > 0 ? sum / Double(count) : nil }
 
     /// The percentiles of `ranks` (0…100), in order; empty when there was no value.
     func percentiles(_ ranks: [Double]) -> [Double] {
-        guard let values = reservoir?.values, !values.isEmpty else { return [] }
-        let sorted = values.sorted()
-        return ranks.compactMap { PercentileReservoir.percentile($0, ofSorted: sorted) }
+        guard count > 0, let percentileValues else { return [] }
+        return percentileValues.percentiles(ranks, min: min, max: max)
     }
 }
