@@ -29,7 +29,7 @@ struct AggregateMessages {
     func message(for group: AggregationTable.Group, header: Message) -> Message {
         var message = header
         message.fields.reserveCapacity(groupNames.count + 1 + statNames.count * options.stats.count + distinctNames.count)
-        for (name, value) in zip(groupNames, group.key) {
+        for (name, value) in zip(groupNames, group.key.values) {
             message.fields.append(.string(name, value))
         }
         message.fields.append(.integer("count", Int64(group.messageCount)))

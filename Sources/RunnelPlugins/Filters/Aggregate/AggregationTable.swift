@@ -4,7 +4,7 @@ import RunnelCore
 /// thread-safe: the filter keeps it behind its lock.
 struct AggregationTable {
     struct Group {
-        var key: [ByteString]
+        var key: GroupKey
         var messageCount = 0
         var fields: [FieldAccumulator]
         var distinct: [DistinctCounter]
@@ -16,7 +16,7 @@ struct AggregationTable {
 
     let options: AggregateOptions
     private let exactPercentileLimit: Int?
-    private var index: [[ByteString]: Int] = [:]
+    private var index: [GroupKey: Int] = [:]
     private(set) var groups: [Group] = []
     /// Messages of new groups not aggregated this interval because `max_groups` was reached.
     private(set) var overflowMessages = 0
@@ -31,12 +31,12 @@ struct AggregationTable {
     /// Adds messages to the interval; returns how many were not aggregated (`max_groups`).
     mutating func add(_ messages: [Message], loopDepth: Int) -> Int {
         var refused = 0
-        var key: [ByteString] = []
-        key.reserveCapacity(options.groupBy.count)
+        var key = GroupKey(values: [])
+        key.values.reserveCapacity(options.groupBy.count)
         for message in messages {
-            key.removeAll(keepingCapacity: true)
+            key.values.removeAll(keepingCapacity: true)
             for variable in options.groupBy {
-                key.append(variable.text(of: message) ?? options.missingValue)
+                key.values.append(variable.text(of: message) ?? options.missingValue)
             }
             let position: Int
             if let found = index[key] {
@@ -67,7 +67,7 @@ struct AggregationTable {
         }
     }
 
-    private func newGroup(_ key: [ByteString]) -> Group {
+    private func newGroup(_ key: GroupKey) -> Group {
         Group(key: key, fields: options.fields.map { _ in FieldAccumulator(exactPercentileLimit: exactPercentileLimit) },
               distinct: options.distinct.map { _ in DistinctCounter() }, lastActive: startedAt)
     }
@@ -95,7 +95,7 @@ struct AggregationTable {
         return (report, overflowMessages)
     }
 
-    private func newGroup(_ key: [ByteString], lastActive: Int64) -> Group {
+    private func newGroup(_ key: GroupKey, lastActive: Int64) -> Group {
         var group = newGroup(key)
         group.lastActive = lastActive
         return group

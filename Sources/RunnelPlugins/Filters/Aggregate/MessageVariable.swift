@@ -74,8 +74,8 @@ public enum MessageVariable: Sendable, Equatable {
         case .uuid: return message.uuid.map { ByteString($0.string) }
         case .timestamp: return ByteString(String(message.timestamp))
         case .field(let name, let fieldIndex, let arrayIndex):
-            guard let values = message.field(named: name, occurrence: fieldIndex)?.values else { return nil }
-            switch values {
+            guard let position = Self.position(of: name, occurrence: fieldIndex, in: message) else { return nil }
+            switch message.fields[position].values {
             case .string(let texts), .bytes(let texts):
                 return arrayIndex < texts.count ? texts[arrayIndex] : nil
             case .integer(let numbers):
@@ -98,8 +98,8 @@ public enum MessageVariable: Sendable, Equatable {
         case .pid: return message.pid.map(Double.init)
         case .timestamp: return Double(message.timestamp)
         case .field(let name, let fieldIndex, let arrayIndex):
-            guard let values = message.field(named: name, occurrence: fieldIndex)?.values else { return nil }
-            switch values {
+            guard let position = Self.position(of: name, occurrence: fieldIndex, in: message) else { return nil }
+            switch message.fields[position].values {
             case .integer(let numbers):
                 return arrayIndex < numbers.count ? Double(numbers[arrayIndex]) : nil
             case .double(let numbers):
@@ -111,6 +111,21 @@ public enum MessageVariable: Sendable, Equatable {
         case .type, .logger, .hostname, .payload, .envVersion, .uuid:
             return nil
         }
+    }
+
+    /// Where the `occurrence`-th field named `name` is, found without copying any field (what
+    /// `Message.field(named:)` returns costs retains and releases on this hot path); lengths are
+    /// compared before bytes, so most names are rejected without a call.
+    @inline(__always)
+    static func position(of name: ByteString, occurrence: Int, in message: Message) -> Int? {
+        let length = name.count
+        var seen = 0
+        for position in message.fields.indices {
+            guard message.fields[position].name.count == length, message.fields[position].name == name else { continue }
+            if seen == occurrence { return position }
+            seen += 1
+        }
+        return nil
     }
 
     /// Whether `number(of:)` can ever return a value.
