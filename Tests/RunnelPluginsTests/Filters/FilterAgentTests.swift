@@ -60,15 +60,7 @@ struct FilterAgentTests {
             [stats]
             type = "FixedInput"
 
-            [app_stats]
-            type = "AggregateFilter"
-            message_matcher = "Type == 'DockerStats'"
-            group_by = ["Fields[MARATHON_APP_ID]"]
-            fields = ["cpuPercent", "rssPercent"]
-            stats = ["sum", "avg", "max"]
-            distinct = ["ContainerID"]
-            message_type = "AppStats"
-            ticker_interval = "1h"
+            \(FilterFixtures.appStatsSection(tickerInterval: "1h"))
 
             [CounterFilter]
             message_matcher = "Type == 'DockerStats'"

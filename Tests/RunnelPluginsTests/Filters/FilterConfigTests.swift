@@ -28,15 +28,7 @@ struct FilterConfigTests {
 
     @Test func theIssueFourSectionsBuild() throws {
         let (plan, errors) = try Self.build("""
-            [app_stats]
-            type = "AggregateFilter"
-            message_matcher = "Type == 'DockerStats'"
-            group_by = ["Fields[MARATHON_APP_ID]"]
-            fields = ["cpuPercent", "rssPercent"]
-            stats = ["sum", "avg", "max"]
-            distinct = ["ContainerID"]
-            ticker_interval = "10s"
-            message_type = "AppStats"
+            \(FilterFixtures.appStatsSection(tickerInterval: "10s"))
 
             [CounterFilter]
 

@@ -15,6 +15,21 @@ enum FilterFixtures {
         return message
     }
 
+    /// The per-app aggregate of issue 4, as a plugins.toml section named `app_stats`.
+    static func appStatsSection(tickerInterval: String) -> String {
+        """
+        [app_stats]
+        type = "AggregateFilter"
+        message_matcher = "Type == 'DockerStats'"
+        group_by = ["Fields[MARATHON_APP_ID]"]
+        fields = ["cpuPercent", "rssPercent"]
+        stats = ["sum", "avg", "max"]
+        distinct = ["ContainerID"]
+        message_type = "AppStats"
+        ticker_interval = "\(tickerInterval)"
+        """
+    }
+
     static func options(groupBy: [String] = [], fields: [String] = [], stats: [String]? = nil,
                         distinct: [String] = [], configure: (inout AggregateOptions) -> Void = { _ in }) throws -> AggregateOptions {
         var options = AggregateOptions()
