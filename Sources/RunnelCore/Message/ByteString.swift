@@ -33,6 +33,7 @@ public struct ByteString: Sendable, Hashable, Comparable {
     /// quarter of AggregateFilter's time when grouping by a field).
     @inlinable
     public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
