@@ -21,11 +21,12 @@ test: setup
 	RUNNEL_INTEGRATION=1 $(SWIFT) test
 
 run: build
-	@.build/debug/runnel run-demo -c $(CONFIG)
+	@deploy/local/run-demo.sh $(CONFIG)
 
 bench:
 	@deploy/local/setup.sh --bench
 	@Benchmarks/run.sh
+	@Benchmarks/pipeline/run.sh
 
 lint:
 	@duplicates || true

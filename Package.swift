@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "runnel", targets: ["runnel"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
+        .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,10 +66,16 @@ let package = Package(
             dependencies: ["RunnelPlugins"]),
         .testTarget(
             name: "RunnelHTTPTests",
-            dependencies: ["RunnelHTTP"]),
+            dependencies: ["RunnelHTTP", "RunnelTestSupport"]),
+        .target(
+            name: "RunnelTestSupport",
+            path: "Tests/RunnelTestSupport"),
         .testTarget(
             name: "RunnelCLITests",
-            dependencies: ["RunnelCore", "runnel"]),
+            dependencies: ["RunnelCore", "RunnelTestSupport", "runnel"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["RunnelCore", "RunnelTestSupport", "runnel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,5 +18,7 @@ public enum StandardPlugins {
         LogOutput.registration,
         FileOutput.registration,
         TcpOutput.registration,
+        CounterFilter.registration,
+        AggregateFilter.registration,
     ]
 }

@@ -10,6 +10,8 @@ struct Runnel: AsyncParsableCommand {
         subcommands: [
             AgentCommand.self,
             CheckCommand.self,
+            DocsCommand.self,
+            TapCommand.self,
             MatchCommand.self,
             CatCommand.self,
             InjectCommand.self,

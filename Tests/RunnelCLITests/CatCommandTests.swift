@@ -1,5 +1,6 @@
 import Foundation
 import RunnelCore
+import RunnelTestSupport
 import Testing
 
 /// `runnel cat` (Heka's heka-cat) as a real process.
@@ -11,64 +12,64 @@ import Testing
         }
     }
 
-    @Test func printsEveryMessageAndCounts() throws {
+    @Test func printsEveryMessageAndCounts() async throws {
         let scratch = try ScratchFolder()
         let path = try scratch.file("log.heka", MatchCommandTests.framed(Self.numbered(10)))
-        let count = try RunnelProcess.run(["cat", path, "--format", "count"])
+        let count = try await RunnelProcess.run(["cat", path, "--format", "count"])
         #expect(count.status == 0)
         #expect(count.stdoutText == "10\n")
-        let filtered = try RunnelProcess.run(["cat", path, "--match", "Type == 'odd' && Fields[n] > 4", "--format", "count"])
+        let filtered = try await RunnelProcess.run(["cat", path, "--match", "Type == 'odd' && Fields[n] > 4", "--format", "count"])
         #expect(filtered.stdoutText == "3\n")  // n = 5, 7, 9
     }
 
-    @Test func maxnumStopsEarly() throws {
+    @Test func maxnumStopsEarly() async throws {
         let scratch = try ScratchFolder()
         let path = try scratch.file("log.heka", MatchCommandTests.framed(Self.numbered(10)))
-        let result = try RunnelProcess.run(["cat", path, "--maxnum", "3", "--format", "json"])
+        let result = try await RunnelProcess.run(["cat", path, "--maxnum", "3", "--format", "json"])
         #expect(result.stdoutText.split(separator: "\n").count == 3)
     }
 
-    @Test func offsetStartsAtAFrameBoundary() throws {
+    @Test func offsetStartsAtAFrameBoundary() async throws {
         let scratch = try ScratchFolder()
         let messages = Self.numbered(4)
         let firstTwo = MatchCommandTests.framed(Array(messages[0..<2]))
         let path = try scratch.file("log.heka", MatchCommandTests.framed(messages))
-        let result = try RunnelProcess.run(["cat", path, "--offset", "\(firstTwo.count)", "--format", "json"])
+        let result = try await RunnelProcess.run(["cat", path, "--offset", "\(firstTwo.count)", "--format", "json"])
         let payloads = try result.stdoutText.split(separator: "\n").map { try MessageJSON.decode(Array($0.utf8)).payload }
         #expect(payloads == ["line 2", "line 3"])
     }
 
-    @Test func offsetInsideAFrameResynchronisesAndReportsTheSkip() throws {
+    @Test func offsetInsideAFrameResynchronisesAndReportsTheSkip() async throws {
         let scratch = try ScratchFolder()
         let path = try scratch.file("log.heka", MatchCommandTests.framed(Self.numbered(3)))
-        let result = try RunnelProcess.run(["cat", path, "--offset", "3", "--format", "count"])
+        let result = try await RunnelProcess.run(["cat", path, "--offset", "3", "--format", "count"])
         #expect(result.stdoutText == "2\n")
         #expect(result.stderr.contains("offset 3"))
     }
 
-    @Test func truncatedFinalFrameIsReported() throws {
+    @Test func truncatedFinalFrameIsReported() async throws {
         let scratch = try ScratchFolder()
         var bytes = MatchCommandTests.framed(Self.numbered(2))
         let whole = bytes.count
         bytes.append(MatchCommandTests.framed([Self.numbered(3)[2]]).prefix(7))
         let path = try scratch.file("log.heka", bytes)
-        let result = try RunnelProcess.run(["cat", path, "--format", "count"])
+        let result = try await RunnelProcess.run(["cat", path, "--format", "count"])
         #expect(result.status == 0)
         #expect(result.stdoutText == "2\n")
         #expect(result.stderr.contains("\(whole)"))
     }
 
-    @Test func missingFileIsAnError() throws {
-        let result = try RunnelProcess.run(["cat", "/nonexistent/log.heka"])
+    @Test func missingFileIsAnError() async throws {
+        let result = try await RunnelProcess.run(["cat", "/nonexistent/log.heka"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot open /nonexistent/log.heka"))
     }
 
-    @Test func tailFollowsAppends() throws {
+    @Test func tailFollowsAppends() async throws {
         let scratch = try ScratchFolder()
         let path = try scratch.file("grow.heka", MatchCommandTests.framed(Self.numbered(1)))
         let outputURL = scratch.url.appendingPathComponent("out")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let process = Process()
         process.executableURL = RunnelProcess.executable
         process.arguments = ["cat", path, "--tail", "--format", "json"]

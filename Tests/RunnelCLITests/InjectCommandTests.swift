@@ -1,5 +1,6 @@
 import Foundation
 import RunnelCore
+import RunnelTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -35,30 +36,20 @@ import Glibc
 
         /// Everything the first client sends until it closes (or 10 s of silence).
         func receive() async -> [UInt8] {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { [descriptor] in
-                    let client = accept(descriptor, nil, nil)
-                    guard client >= 0 else { return continuation.resume(returning: []) }
-                    defer { close(client) }
-                    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-                    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                    var received: [UInt8] = []
-                    var chunk = [UInt8](repeating: 0, count: 65536)
-                    while true {
-                        let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-                        if count <= 0 { break }
-                        received += chunk[0..<count]
-                    }
-                    continuation.resume(returning: received)
+            await onOwnThread { [descriptor] in
+                let client = accept(descriptor, nil, nil)
+                guard client >= 0 else { return [] }
+                defer { close(client) }
+                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    received += chunk[0..<count]
                 }
-            }
-        }
-    }
-
-    static func runOffThePool(_ arguments: [String]) async throws -> RunnelProcess.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try RunnelProcess.run(arguments) })
+                return received
             }
         }
     }
@@ -76,7 +67,7 @@ import Glibc
     @Test func sendsTheBuiltMessageHekaFramed() async throws {
         let listener = try OneConnectionListener()
         async let received = listener.receive()
-        let result = try await Self.runOffThePool([
+        let result = try await RunnelProcess.run([
             "inject", "--address", "127.0.0.1:\(listener.port)", "--type", "test.inject", "--payload", "hello",
             "--logger", "tester", "--hostname", "box", "--severity", "3", "--pid", "42",
             "--field", "app=web", "--field", "code:int=503", "--field", "ratio:double=1.5", "--field", "ok:bool=true",
@@ -102,7 +93,7 @@ import Glibc
     @Test func headerDefaultsFollowHekaInject() async throws {
         let listener = try OneConnectionListener()
         async let received = listener.receive()
-        let result = try await Self.runOffThePool(["inject", "--heka", "127.0.0.1:\(listener.port)"])
+        let result = try await RunnelProcess.run(["inject", "--heka", "127.0.0.1:\(listener.port)"])
         #expect(result.status == 0, "\(result.stderr)")
         let message = try #require(Self.decodeFrames(await received).first)
         #expect(message.type == "inject.message")
@@ -113,11 +104,11 @@ import Glibc
     }
 
     @Test func badFieldsAndUnreachableListenersFail() async throws {
-        let badField = try await Self.runOffThePool(["inject", "--field", "n:int=three"])
+        let badField = try await RunnelProcess.run(["inject", "--field", "n:int=three"])
         #expect(badField.status != 0)
         #expect(badField.stderr.contains("'three' is not an integer"))
         let port = try OneConnectionListener().port  // closed again at once: nothing listens there
-        let unreachable = try await Self.runOffThePool(["inject", "--address", "127.0.0.1:\(port)"])
+        let unreachable = try await RunnelProcess.run(["inject", "--address", "127.0.0.1:\(port)"])
         #expect(unreachable.status == 1)
         #expect(unreachable.stderr.contains("cannot send to 127.0.0.1:\(port)"))
     }

@@ -1,23 +1,21 @@
 import Foundation
 import Testing
 import RunnelHTTP
+import RunnelTestSupport
 
 /// The admin server over a real loopback socket, spoken to with raw HTTP/1.1.
 @Suite struct HTTPServerTests {
-    /// Blocking socket I/O runs on a Dispatch thread: on the test's cooperative threads it could
+    /// Blocking socket I/O runs on a thread of its own: on the test's cooperative threads it could
     /// starve the server's own tasks (two cores, two cooperative threads).
     static func exchange(_ port: Int, _ raw: String) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let socket = try LoopbackSocket(port: port)
-                    try socket.send(Array(raw.utf8))
-                    continuation.resume(returning: String(decoding: socket.receiveAll(), as: UTF8.self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+        let result: Result<String, Error> = await onOwnThread {
+            Result {
+                let socket = try LoopbackSocket(port: port)
+                try socket.send(Array(raw.utf8))
+                return String(decoding: socket.receiveAll(), as: UTF8.self)
             }
         }
+        return try result.get()
     }
 
     @Test func answersWithStatusHeadersAndBodyOnAFreePort() async throws {

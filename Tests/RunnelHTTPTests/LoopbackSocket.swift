@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// A blocking TCP client socket to 127.0.0.1, for tests that must speak raw bytes.
+/// A blocking TCP client socket to 127.0.0.1, for tests that must speak raw bytes. The receive
+/// timeout is generous: CPU-heavy tests running beside these can keep the server's tasks waiting.
 final class LoopbackSocket {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -10,7 +11,7 @@ final class LoopbackSocket {
 
     let descriptor: Int32
 
-    init(port: Int, receiveTimeoutSeconds: Int = 5) throws {
+    init(port: Int, receiveTimeoutSeconds: Int = 60) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)

@@ -11,6 +11,13 @@ public struct BatchOutcome: Sendable, Equatable {
     public var dropped: [String: Int]
 
     public var droppedTotal: Int { dropped.values.reduce(0, +) }
+
+    public init(messages: Int, delivered: Int, unmatched: Int, dropped: [String: Int]) {
+        self.messages = messages
+        self.delivered = delivered
+        self.unmatched = unmatched
+        self.dropped = dropped
+    }
 }
 
 /// The acknowledgement token of one input batch (DESIGN §6).

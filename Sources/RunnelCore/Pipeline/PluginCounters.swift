@@ -64,6 +64,13 @@ public final class InputLedger: Sendable {
         public var unmatched: Int
         public var dropped: [String: Int]
         public var inFlight: Int { read - delivered - unmatched - dropped.values.reduce(0, +) }
+
+        public init(read: Int, delivered: Int, unmatched: Int, dropped: [String: Int]) {
+            self.read = read
+            self.delivered = delivered
+            self.unmatched = unmatched
+            self.dropped = dropped
+        }
     }
 
     public var snapshot: Snapshot {

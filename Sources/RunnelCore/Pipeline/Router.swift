@@ -22,6 +22,7 @@ public struct Route: Sendable {
 /// on reload; a batch already being routed finishes on the routes it started with.
 public final class Router: Sendable {
     private let routes: Mutex<[Route]>
+    private let taps = TapSet()
 
     public init(routes: [Route]) {
         self.routes = Mutex(routes)
@@ -33,38 +34,70 @@ public final class Router: Sendable {
         routes.withLock { $0 = newRoutes }
     }
 
+    /// Starts sampling live messages; `removeTap` ends the tap's stream.
+    public func addTap(_ tap: MessageTap) { taps.add(tap) }
+
+    public func removeTap(_ tap: MessageTap) { taps.remove(tap) }
+
+    private func offerToTaps(_ messages: [Message], routes: [Route]) {
+        for tap in taps.all {
+            let pluginMatcher = tap.plugin.flatMap { name in routes.first { $0.name == name }?.matcher }
+            if tap.plugin != nil && pluginMatcher == nil { continue }
+            for message in messages where tap.matcher.matches(message) && (pluginMatcher?.matches(message) ?? true) {
+                tap.offer(message)
+            }
+        }
+    }
+
     /// Routes `messages`; `acknowledgement` (already holding the router's reference) is released
     /// when routing is done, so a batch nobody wanted settles at once.
     public func route(_ messages: [Message], acknowledgement: BatchAcknowledgement?, loopDepth: Int = 0) async {
         let routes = currentRoutes
+        if !taps.isEmpty { offerToTaps(messages, routes: routes) }
         var wanted = [Bool](repeating: false, count: messages.count)
         for route in routes {
             var selected: [Message] = []
             var origins: [Int] = []
             var bytes = 0
+            // A part never exceeds half the queue, so the queue's byte bound holds even for a
+            // batch larger than the whole queue (one message larger than that still goes alone).
+            let partLimit = max(1, route.queue.capacityBytes / 2)
             for (index, message) in messages.enumerated() where route.matcher.matches(message) {
+                let size = message.estimatedByteSize
+                if !selected.isEmpty && bytes + size > partLimit {
+                    await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
+                    selected.removeAll(keepingCapacity: true)
+                    origins.removeAll(keepingCapacity: true)
+                    bytes = 0
+                }
                 selected.append(message)
                 origins.append(index)
-                bytes += message.estimatedByteSize
+                bytes += size
                 wanted[index] = true
             }
-            guard !selected.isEmpty else { continue }
-            route.counters.add(\.matched, selected.count)
-            acknowledgement?.retain()
-            let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement,
-                                    byteSize: bytes, loopDepth: loopDepth)
-            switch await route.queue.push(batch) {
-            case .accepted:
-                break
-            case .full:
-                route.counters.addDropped(selected.count, reason: "queue_full")
-                batch.drop(reason: "queue_full")
-            case .closed:
-                route.counters.addDropped(selected.count, reason: "shutdown")
-                batch.drop(reason: "shutdown")
+            if !selected.isEmpty {
+                await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
             }
         }
         acknowledgement?.noteUnmatched(wanted.lazy.filter { !$0 }.count)
         acknowledgement?.release()
+    }
+
+    private func send(_ selected: [Message], origins: [Int], bytes: Int, to route: Route,
+                      acknowledgement: BatchAcknowledgement?, loopDepth: Int) async {
+        route.counters.add(\.matched, selected.count)
+        acknowledgement?.retain()
+        let batch = RoutedBatch(messages: selected, origins: origins, acknowledgement: acknowledgement,
+                                byteSize: bytes, loopDepth: loopDepth)
+        switch await route.queue.push(batch) {
+        case .accepted:
+            break
+        case .full:
+            route.counters.addDropped(selected.count, reason: "queue_full")
+            batch.drop(reason: "queue_full")
+        case .closed:
+            route.counters.addDropped(selected.count, reason: "shutdown")
+            batch.drop(reason: "shutdown")
+        }
     }
 }

@@ -92,6 +92,12 @@ private final class RequestCollector: ChannelInboundHandler {
         }
     }
 
+    /// A malformed request: NIO's protocol error handler has answered 400; the connection cannot be
+    /// trusted to be in sync any more, so it is closed rather than left open.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     private static func makeRequest(_ head: HTTPRequestHead, body: [UInt8], remote: SocketAddress?) -> HTTPRequest {
         let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         return HTTPRequest(

@@ -26,6 +26,9 @@ public struct FileOutput: OutputPlugin {
         public var rotationIntervalHours: Int = 0
         /// Files kept open at once; the least recently written is closed beyond this.
         public var maxOpenFiles: Int = 64
+        /// Encoded bytes held for the flush condition before writing regardless, so a large
+        /// `flush_count` cannot make the output hold more memory than its queue would.
+        public var maxPendingBytes: Int = 4 << 20
 
         public init(path: InterpolatedTemplate) {
             self.path = path
@@ -68,7 +71,8 @@ public struct FileOutput: OutputPlugin {
                                                     : countDue || intervalDue
             // With AND and flush_count 1 (Heka's defaults) a batch is written as it comes.
             let immediate = options.flushOperator == .and && options.flushCount <= 1
-            if !pending.isEmpty && (due || immediate || (next == nil && intervalDue)) {
+            let tooBig = pending.byteCount >= options.maxPendingBytes
+            if !pending.isEmpty && (due || immediate || tooBig || (next == nil && intervalDue)) {
                 try pending.flush(into: &files)
                 lastFlush = ContinuousClock.now
             }
@@ -119,6 +123,7 @@ private struct PendingWrites {
     var chunks: [(path: String, bytes: [UInt8])] = []
     var batches: [(batch: OutputBatch, failed: [Int], reason: String?)] = []
     var messageCount = 0
+    var byteCount = 0
 
     var isEmpty: Bool { batches.isEmpty }
 
@@ -126,12 +131,14 @@ private struct PendingWrites {
         chunks.append((path, bytes))
         batches.append((batch, failed, reason))
         messageCount += batch.messages.count
+        byteCount += bytes.count
     }
 
     mutating func add(_ batch: OutputBatch, chunks newChunks: [(String, [UInt8])], failed: [Int]) {
         chunks += newChunks.map { (path: $0.0, bytes: $0.1) }
         batches.append((batch, failed, failed.isEmpty ? nil : "encode_failed"))
         messageCount += batch.messages.count
+        byteCount += newChunks.reduce(0) { $0 + $1.1.count }
     }
 
     /// Writes everything (one write per file) and settles the batches.
@@ -156,6 +163,7 @@ private struct PendingWrites {
         chunks.removeAll()
         batches.removeAll()
         messageCount = 0
+        byteCount = 0
     }
 }
 

@@ -38,8 +38,12 @@ struct AgentCommand: AsyncParsableCommand {
             logger.critical("cannot prepare the state folder", metadata: ["base_dir": "\(loaded.config.global.baseDir)", "error": "\(error)"])
             throw ExitCode(73)  // EX_CANTCREAT
         }
+        // Handlers first: once admin.addr exists, tools may rely on SIGTERM draining the agent.
+        let reloader = Reloader(agent: agent, configPath: config, logger: logger)
+        let signals = SignalHandlers(logger: logger, onReload: { Task { await reloader.reload() } }) {
+            agent.requestShutdown()
+        }
         let admin = try await AdminEndpoint.start(agent: agent, address: loaded.config.global.adminAddress, logger: logger)
-        let signals = SignalHandlers(logger: logger) { agent.requestShutdown() }
         logger.info("runnel started", metadata: [
             "version": "\(RunnelVersion.current)", "config": "\(config)",
             "inputs": "\(loaded.plan.inputs.count)", "filters": "\(loaded.plan.filters.count)",
@@ -90,12 +94,40 @@ enum AgentSetup {
     }
 }
 
-/// SIGTERM and SIGINT ask for a graceful shutdown; a second one exits at once.
+/// Applies SIGHUP reloads one at a time: a new configuration is loaded and built completely before
+/// anything changes; a bad one is reported and the running configuration stays.
+actor Reloader {
+    let agent: Agent
+    let configPath: String
+    let logger: Logger
+
+    init(agent: Agent, configPath: String, logger: Logger) {
+        self.agent = agent
+        self.configPath = configPath
+        self.logger = logger
+    }
+
+    func reload() async {
+        logger.info("SIGHUP: reloading configuration", metadata: ["config": "\(configPath)"])
+        guard let loaded = AgentSetup.load(configPath, logger: logger) else {
+            logger.error("new configuration rejected (errors above); the running configuration stays")
+            return
+        }
+        _ = await agent.reload(plan: loaded.plan, global: loaded.config.global)
+    }
+}
+
+/// SIGTERM and SIGINT ask for a graceful shutdown (a second one exits at once); SIGHUP reloads.
 final class SignalHandlers {
     private let sources: [any DispatchSourceSignal]
 
-    init(logger: Logger, onShutdown: @escaping @Sendable () -> Void) {
+    init(logger: Logger, onReload: @escaping @Sendable () -> Void, onShutdown: @escaping @Sendable () -> Void) {
         var sources: [any DispatchSourceSignal] = []
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler(handler: onReload)
+        hangup.resume()
+        sources.append(hangup)
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

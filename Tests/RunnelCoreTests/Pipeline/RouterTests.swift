@@ -57,11 +57,34 @@ import Testing
             let ack = BatchAcknowledgement(messageCount: 4) { outcome in settled.outcomes.withLock { $0.append(outcome) } }
             await router.route(Self.messages(), acknowledgement: ack)
         }
-        #expect(counters.snapshot.dropped == ["queue_full": 8])
+        // A 1-byte queue takes one message at a time: the first message of the first batch is
+        // queued, every other message is dropped.
+        #expect(counters.snapshot.dropped == ["queue_full": 11])
         #expect(settled.outcomes.withLock { $0.count } == 2)  // the first batch is still queued
         queue.tryPop()?.confirm()
         let outcomes = settled.outcomes.withLock { $0 }
         #expect(outcomes.count == 3)
-        #expect(outcomes.map(\.droppedTotal).sorted() == [0, 4, 4])
+        #expect(outcomes.map(\.droppedTotal).sorted() == [3, 4, 4])
+        #expect(outcomes.map(\.delivered).sorted() == [0, 0, 1])
+    }
+}
+
+@Suite struct RouterPartitionTests {
+    @Test func batchesLargerThanHalfTheQueueAreSentInPartsThatKeepTheBound() async throws {
+        let queue = BatchQueue(capacityBytes: 4096)
+        let router = Router(routes: [Route(name: "all", matcher: .matchAll, queue: queue, counters: PluginCounters(name: "all"))])
+        let messages = (0..<100).map { Message(timestamp: Int64($0), payload: "some payload bytes") }
+        async let routed: Void = router.route(messages, acknowledgement: nil)
+        var received: [Int64] = []
+        var peak = 0
+        while received.count < messages.count {
+            guard let part = await queue.pop(timeout: .seconds(5)) else { break }
+            #expect(part.byteSize <= 2048)
+            peak = max(peak, queue.depth.bytes)
+            received += part.messages.map(\.timestamp)
+        }
+        await routed
+        #expect(received == (0..<100).map { Int64($0) })
+        #expect(peak <= 4096)
     }
 }

@@ -18,21 +18,26 @@ public final class Agent: Sendable {
     public let global: GlobalOptions
     let logger: Logger
     let router: Router
-    let inputs: [RunningInput]
-    let filters: [RunningDestination]
-    let outputs: [RunningDestination]
-    private let state = Mutex(State())
+    let checkpointFolder: String
+    let state = Mutex(State())
     private let stopSignal: AsyncStream<AgentExit>
     private let stopContinuation: AsyncStream<AgentExit>.Continuation
     public let startedAt = WallClock.nowNanoseconds()
 
     struct State {
-        var inputTasks: [Task<Void, Never>] = []
-        var filterTasks: [Task<Void, Never>] = []
-        var outputTasks: [Task<Void, Never>] = []
+        var inputs: [RunningInput] = []
+        var filters: [RunningDestination] = []
+        var outputs: [RunningDestination] = []
+        /// Running tasks by plugin name.
+        var tasks: [String: Task<Void, Never>] = [:]
         var stopRequested = false
         var liveInputs = 0
+        var running = false
     }
+
+    var inputs: [RunningInput] { state.withLock { $0.inputs } }
+    var filters: [RunningDestination] { state.withLock { $0.filters } }
+    var outputs: [RunningDestination] { state.withLock { $0.outputs } }
 
     public init(plan: PipelinePlan, global: GlobalOptions, hostname: String, logger: Logger) throws(CheckpointStore.IOError) {
         self.hostname = hostname
@@ -41,49 +46,54 @@ public final class Agent: Sendable {
         (stopSignal, stopContinuation) = AsyncStream<AgentExit>.makeStream()
         let checkpointFolder = global.baseDir + "/checkpoints"
         try CheckpointStore.makeDirectory(checkpointFolder)
+        self.checkpointFolder = checkpointFolder
+        router = Router(routes: [])
+        let filters = plan.filters.map { makeDestination(.filter($0)) }
+        let outputs = plan.outputs.map { makeDestination(.output($0)) }
+        let inputs = plan.inputs.map { makeInput($0) }
+        router.replaceRoutes((filters + outputs).map(\.route))
+        state.withLock { state in
+            state.filters = filters
+            state.outputs = outputs
+            state.inputs = inputs
+        }
+    }
 
-        let router = Router(routes: [])
-        self.router = router
-        var routes: [Route] = []
-        var filters: [RunningDestination] = []
-        for filter in plan.filters {
-            let destination = RunningDestination(name: filter.config.name, matcher: filter.matcher,
-                                                 queue: BatchQueue(capacityBytes: global.pluginQueueBytes),
-                                                 kind: .filter(filter))
-            filters.append(destination)
-            routes.append(destination.route)
+    func makeDestination(_ kind: RunningDestination.Kind) -> RunningDestination {
+        switch kind {
+        case .filter(let plan):
+            RunningDestination(name: plan.config.name, matcher: plan.matcher, queue: Self.makeQueue(plan.queue, global: global), kind: kind)
+        case .output(let plan):
+            RunningDestination(name: plan.config.name, matcher: plan.matcher, queue: Self.makeQueue(plan.queue, global: global), kind: kind)
         }
-        var outputs: [RunningDestination] = []
-        for output in plan.outputs {
-            let destination = RunningDestination(name: output.config.name, matcher: output.matcher,
-                                                 queue: BatchQueue(capacityBytes: global.pluginQueueBytes),
-                                                 kind: .output(output))
-            outputs.append(destination)
-            routes.append(destination.route)
-        }
-        router.replaceRoutes(routes)
-        self.filters = filters
-        self.outputs = outputs
-        self.inputs = plan.inputs.map { input in
-            RunningInput(plan: input, checkpoints: StreamCheckpoints(
-                store: CheckpointStore(directory: checkpointFolder, inputName: input.config.name)))
-        }
+    }
+
+    func makeInput(_ plan: PipelinePlan.InputPlan) -> RunningInput {
+        RunningInput(plan: plan, checkpoints: StreamCheckpoints(
+            store: CheckpointStore(directory: checkpointFolder, inputName: plan.config.name)))
+    }
+
+    static func makeQueue(_ settings: PipelinePlan.QueueSettings, global: GlobalOptions) -> BatchQueue {
+        BatchQueue(capacityBytes: settings.capacityBytes ?? global.pluginQueueBytes, policy: settings.policy)
     }
 
     /// Runs until shutdown is requested (`requestShutdown`), every input finished, or a plugin
     /// that may not exit failed for good; then drains and returns.
     public func run() async -> AgentExit {
-        let hostBytes = ByteString(hostname)
-        for output in outputs { start(output, hostBytes: hostBytes) }
-        for filter in filters { start(filter, hostBytes: hostBytes) }
-        state.withLock { $0.liveInputs = inputs.count }
-        for input in inputs { start(input, hostBytes: hostBytes) }
+        let (inputs, filters, outputs) = state.withLock { state in
+            state.running = true
+            state.liveInputs = state.inputs.count
+            return (state.inputs, state.filters, state.outputs)
+        }
+        for output in outputs { start(output) }
+        for filter in filters { start(filter) }
+        for input in inputs { start(input) }
         if inputs.isEmpty { logger.warning("no inputs configured; nothing will be read") }
 
-        let saver = Task { [inputs, logger] in
+        let saver = Task { [logger] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                for input in inputs { input.saveCheckpoints(logger: logger) }
+                try? await Task.sleep(for: self.global.checkpointInterval)
+                for input in self.inputs { input.saveCheckpoints(logger: logger) }
             }
         }
         var reason = AgentExit.completed
@@ -93,7 +103,7 @@ public final class Agent: Sendable {
         }
         await drain()
         saver.cancel()
-        for input in inputs { input.saveCheckpoints(logger: logger) }
+        for input in self.inputs { input.saveCheckpoints(logger: logger) }
         return reason
     }
 
@@ -112,20 +122,23 @@ public final class Agent: Sendable {
 
     /// Stops the inputs, then lets filters and outputs finish what they hold, within the deadline.
     private func drain() async {
-        let tasks = state.withLock { $0 }
+        let (inputs, filters, outputs, tasks) = state.withLock { ($0.inputs, $0.filters, $0.outputs, $0.tasks) }
         logger.info("shutting down: stopping inputs")
-        for task in tasks.inputTasks { task.cancel() }
-        for task in tasks.inputTasks { await task.value }
+        let inputTasks = inputs.compactMap { tasks[$0.name] }
+        for task in inputTasks { task.cancel() }
+        for task in inputTasks { await task.value }
 
         let deadline = ContinuousClock.now + global.shutdownTimeout
+        let filterTasks = filters.compactMap { tasks[$0.name] }
         for filter in filters { filter.queue.close() }
-        if await !waitAll(tasks.filterTasks, until: deadline) {
+        if await !waitAll(filterTasks, until: deadline) {
             logger.warning("filters did not finish before shutdown_timeout")
         }
+        let outputTasks = outputs.compactMap { tasks[$0.name] }
         for output in outputs { output.queue.close() }
-        if await !waitAll(tasks.outputTasks, until: deadline) {
+        if await !waitAll(outputTasks, until: deadline) {
             logger.warning("outputs did not confirm everything before shutdown_timeout; unconfirmed messages will be read again after restart")
-            for task in tasks.outputTasks + tasks.filterTasks { task.cancel() }
+            for task in outputTasks + filterTasks { task.cancel() }
         }
     }
 
@@ -151,9 +164,9 @@ public final class Agent: Sendable {
 
     // MARK: starting plugins
 
-    private func start(_ input: RunningInput, hostBytes: ByteString) {
+    func start(_ input: RunningInput) {
         let context = InputContext(
-            name: input.name, hostname: hostBytes, counters: input.counters, ledger: input.ledger,
+            name: input.name, hostname: ByteString(hostname), counters: input.counters, ledger: input.ledger,
             checkpoints: input.checkpoints, logger: logger, maxMessageSize: global.maxMessageSize,
             splitterFactory: input.plan.splitter, decoder: input.plan.decoder,
             sendDecodeFailures: input.plan.sendDecodeFailures, router: router)
@@ -164,7 +177,7 @@ public final class Agent: Sendable {
             }
             self.inputEnded(input.name, end: end, canExit: plan.canExit)
         }
-        state.withLock { $0.inputTasks.append(task) }
+        state.withLock { $0.tasks[input.name] = task }
     }
 
     private func inputEnded(_ name: String, end: SupervisionEnd, canExit: Bool) {
@@ -188,7 +201,8 @@ public final class Agent: Sendable {
         }
     }
 
-    private func start(_ destination: RunningDestination, hostBytes: ByteString) {
+    func start(_ destination: RunningDestination) {
+        let hostBytes = ByteString(hostname)
         let task: Task<Void, Never>
         switch destination.kind {
         case .output(let plan):
@@ -211,9 +225,7 @@ public final class Agent: Sendable {
                 self.destinationEnded(destination.name, end: end, canExit: plan.canExit)
             }
         }
-        state.withLock { state in
-            if case .output = destination.kind { state.outputTasks.append(task) } else { state.filterTasks.append(task) }
-        }
+        state.withLock { $0.tasks[destination.name] = task }
     }
 
     private func destinationEnded(_ name: String, end: SupervisionEnd, canExit: Bool) {

@@ -59,14 +59,17 @@ public enum PipelineBuilder {
                     splitter = provider.defaultSplitter(limits: limits)
                 }
                 let lineSplitter: SplitterFactory = { offset in TokenSplitter(limits: limits, startOffset: offset) }
-                plan.inputs.append(.init(config: section, plugin: input, splitter: splitter ?? lineSplitter, decoder: decoder,
+                let inputDependencies = ["splitter", "decoder"].compactMap { section.string($0).flatMap(config.plugin(named:)) }
+                plan.inputs.append(.init(config: section, dependencies: inputDependencies, plugin: input,
+                                         splitter: splitter ?? lineSplitter, decoder: decoder,
                                          sendDecodeFailures: section.bool("send_decode_failures") ?? false,
                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
             case .filter(let filter):
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 plan.filters.append(.init(config: section, plugin: filter, matcher: matcher,
                                           tickerInterval: section.duration("ticker_interval"),
-                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section),
+                                          queue: queueSettings(section)))
             case .output(let output):
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 var encoder: (any Encoder)?
@@ -74,9 +77,12 @@ public enum PipelineBuilder {
                     if case .encoder(let found)? = lookup(name, from: section, key: "encoder") { encoder = found }
                     else if built[name] != nil { errors.append(diagnostic(section, key: "encoder", "'\(name)' is not an encoder")) }
                 }
-                plan.outputs.append(.init(config: section, plugin: output, matcher: matcher, encoder: encoder,
+                let outputDependencies = section.string("encoder").flatMap(config.plugin(named:)).map { [$0] } ?? []
+                plan.outputs.append(.init(config: section, dependencies: outputDependencies, plugin: output,
+                                          matcher: matcher, encoder: encoder,
                                           useFraming: section.bool("use_framing") ?? false,
-                                          canExit: section.bool("can_exit") ?? false, retries: retries(section)))
+                                          canExit: section.bool("can_exit") ?? false, retries: retries(section),
+                                          queue: queueSettings(section)))
             case .splitter, .decoder, .encoder:
                 break
             }
@@ -92,6 +98,11 @@ public enum PipelineBuilder {
             errors.append(diagnostic(section, key: "message_matcher", error.description))
             return nil
         }
+    }
+
+    static func queueSettings(_ section: PluginInstanceConfig) -> PipelinePlan.QueueSettings {
+        PipelinePlan.QueueSettings(capacityBytes: section.byteSize("queue_bytes"),
+                                   policy: QueueFullPolicy(rawValue: section.string("queue_full_action") ?? "block") ?? .block)
     }
 
     static func retries(_ section: PluginInstanceConfig) -> RetryPolicy {

@@ -3,6 +3,9 @@
 public struct PipelinePlan: Sendable {
     public struct InputPlan: Sendable {
         public var config: PluginInstanceConfig
+        /// The sections this input uses (its decoder and splitter): a reload restarts the input
+        /// when any of them changed.
+        public var dependencies: [PluginInstanceConfig] = []
         public var plugin: any InputPlugin
         public var splitter: SplitterFactory
         public var decoder: (any Decoder)?
@@ -18,16 +21,27 @@ public struct PipelinePlan: Sendable {
         public var tickerInterval: Duration?
         public var canExit: Bool
         public var retries: RetryPolicy
+        public var queue: QueueSettings
+    }
+
+    /// The in-memory queue in front of a filter or output.
+    public struct QueueSettings: Sendable, Equatable {
+        /// nil: the global `plugin_queue_bytes`.
+        public var capacityBytes: Int?
+        public var policy: QueueFullPolicy
     }
 
     public struct OutputPlan: Sendable {
         public var config: PluginInstanceConfig
+        /// The sections this output uses (its encoder).
+        public var dependencies: [PluginInstanceConfig] = []
         public var plugin: any OutputPlugin
         public var matcher: MessageMatcher
         public var encoder: (any Encoder)?
         public var useFraming: Bool
         public var canExit: Bool
         public var retries: RetryPolicy
+        public var queue: QueueSettings
     }
 
     public var inputs: [InputPlan] = []

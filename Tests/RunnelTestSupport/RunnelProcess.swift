@@ -1,16 +1,16 @@
 import Foundation
 
 /// Runs the built `runnel` executable as a real process, the way users and scripts run it.
-struct RunnelProcess {
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+public struct RunnelProcess {
+    public struct Result {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
     /// `runnel` sits beside the test bundle in the build products folder.
-    static let executable: URL = {
+    public static let executable: URL = {
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
         // On Linux the test binary is `<products>/RunnelPackageTests.xctest`.
@@ -21,14 +21,16 @@ struct RunnelProcess {
         return folder.appendingPathComponent("runnel")
     }()
 
-    static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+    /// Runs to completion. Async, and waiting without blocking a thread: the tests' cooperative
+    /// threads (two on this machine) must stay free for servers under test in the same process.
+    public static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) async throws -> Result {
         // Files rather than pipes: a large output can never block the child, and no reader threads.
         let scratch = try ScratchFolder()
         let inputPath = try scratch.file("stdin", stdin)
         let outputURL = scratch.url.appendingPathComponent("stdout")
         let errorURL = scratch.url.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
 
         let process = Process()
         process.executableURL = executable
@@ -39,30 +41,37 @@ struct RunnelProcess {
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
         return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outputURL),
                       stderr: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 }
 
 /// A scratch folder removed when the test ends.
-final class ScratchFolder {
-    let url: URL
+public final class ScratchFolder {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory
             .appendingPathComponent("runnel-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    func file(_ name: String, _ contents: Data) throws -> String {
+    public func file(_ name: String, _ contents: Data) throws -> String {
         let path = url.appendingPathComponent(name)
         try contents.write(to: path)
         return path.path
     }
 
-    func file(_ name: String, _ text: String) throws -> String {
+    public func file(_ name: String, _ text: String) throws -> String {
         try file(name, Data(text.utf8))
     }
 
