@@ -31,7 +31,7 @@ final class InputHarness: Sendable {
 
     /// Drains and confirms batches until `count` messages arrived in total or `timeout` passed.
     @discardableResult
-    func collect(_ count: Int, timeout: Duration = .seconds(10)) async -> [Message] {
+    func collect(_ count: Int, timeout: Duration = .seconds(30)) async -> [Message] {
         let deadline = ContinuousClock.now + timeout
         while received.withLock({ $0.count }) < count && ContinuousClock.now < deadline {
             guard let batch = await queue.pop(timeout: .milliseconds(50)) else { continue }

@@ -33,7 +33,7 @@ final class OutputHarness: Sendable {
 
     /// Waits until `count` messages were confirmed (or dropped), or `timeout` passed.
     @discardableResult
-    func waitForSettled(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitForSettled(_ count: Int, timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while settled.reduce(0, { $0 + $1.messages }) < count {
             guard ContinuousClock.now < deadline else { return false }
@@ -129,7 +129,7 @@ final class RawTestServer: Sendable {
     }
 
     /// Waits until `predicate` holds or `timeout` passes.
-    func wait(timeout: Duration = .seconds(10), until predicate: (RawTestServer) -> Bool) async -> Bool {
+    func wait(timeout: Duration = .seconds(30), until predicate: (RawTestServer) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !predicate(self) {
             guard ContinuousClock.now < deadline else { return false }
