@@ -1,0 +1,178 @@
+import RunnelCore
+
+extension JsonDecoder {
+    /// Walks a parsed object, appending fields and setting the mapped header variables.
+    struct FieldSink {
+        let decoder: JsonDecoder
+        let now: Int64
+
+        func object(_ members: [JSONMember], name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
+            for member in members {
+                let mark = name.count
+                if mark > 0 { name += decoder.separator }
+                name += member.key.utf8
+                try value(member.value, name: &name, into: &message)
+                name.removeSubrange(mark...)
+            }
+        }
+
+        private func value(_ value: JSONValue, name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
+            switch value {
+            case .null:
+                return
+            case .object(let members):
+                try object(members, name: &name, into: &message)
+            case .array(let elements):
+                try array(elements, name: &name, into: &message)
+            case .string, .integer, .double, .bool:
+                if !decoder.headerKeys.isEmpty, let header = decoder.headerKeys[ByteString(name)] {
+                    try assign(value, to: header, name: name, in: &message)
+                    return
+                }
+                let fieldName = ByteString(name)
+                switch value {
+                case .string(let text): message.fields.append(.string(fieldName, ByteString(text)))
+                case .integer(let number): message.fields.append(.integer(fieldName, number))
+                case .double(let number): message.fields.append(.double(fieldName, number))
+                case .bool(let flag): message.fields.append(.bool(fieldName, flag))
+                default: break
+                }
+            }
+        }
+
+        /// One multi-value field when every element has one type (integers among doubles read as
+        /// doubles), else each element flattened under its index.
+        private func array(_ elements: [JSONValue], name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
+            guard let values = Self.uniformValues(elements) else {
+                for (index, element) in elements.enumerated() {
+                    let mark = name.count
+                    name += decoder.separator
+                    name += String(index).utf8
+                    try value(element, name: &name, into: &message)
+                    name.removeSubrange(mark...)
+                }
+                return
+            }
+            message.fields.append(Field(name: ByteString(name), values: values))
+        }
+
+        static func uniformValues(_ elements: [JSONValue]) -> FieldValues? {
+            guard let first = elements.first else { return nil }
+            switch first {
+            case .string:
+                var strings: [ByteString] = []
+                strings.reserveCapacity(elements.count)
+                for element in elements {
+                    guard case .string(let text) = element else { return nil }
+                    strings.append(ByteString(text))
+                }
+                return .string(strings)
+            case .bool:
+                var flags: [Bool] = []
+                for element in elements {
+                    guard case .bool(let flag) = element else { return nil }
+                    flags.append(flag)
+                }
+                return .bool(flags)
+            case .integer, .double:
+                var integers: [Int64] = []
+                var doubles: [Double] = []
+                var sawDouble = false
+                for element in elements {
+                    switch element {
+                    case .integer(let number):
+                        integers.append(number)
+                        doubles.append(Double(number))
+                    case .double(let number):
+                        sawDouble = true
+                        doubles.append(number)
+                    default:
+                        return nil
+                    }
+                }
+                return sawDouble ? .double(doubles) : .integer(integers)
+            case .null, .array, .object:
+                return nil
+            }
+        }
+
+        private func assign(_ value: JSONValue, to header: Header, name: [UInt8], in message: inout Message) throws(DecodeFailure) {
+            let key = String(decoding: name, as: UTF8.self)
+            switch header {
+            case .timestamp:
+                message.timestamp = try timestamp(value, key: key)
+            case .severity:
+                message.severity = try severity(value, key: key)
+            case .type: message.type = Self.text(value)
+            case .payload: message.payload = Self.text(value)
+            case .logger: message.logger = Self.text(value)
+            case .hostname: message.hostname = Self.text(value)
+            }
+        }
+
+        private func timestamp(_ value: JSONValue, key: String) throws(DecodeFailure) -> Int64 {
+            switch value {
+            case .string(let text):
+                do {
+                    return try decoder.timestamps.read(Array(text.utf8), now: now)
+                } catch {
+                    throw DecodeFailure("timestamp key '\(key)': \(error.reason)")
+                }
+            case .integer(let number):
+                let unit = Self.nanoseconds(per: decoder.timestampUnit, magnitude: Double(number.magnitude))
+                let (scaled, overflow) = number.multipliedReportingOverflow(by: unit)
+                guard !overflow else { throw DecodeFailure("timestamp key '\(key)': \(number) is out of range") }
+                return scaled
+            case .double(let number):
+                let scaled = (number * Double(Self.nanoseconds(per: decoder.timestampUnit, magnitude: abs(number)))).rounded()
+                guard scaled.isFinite, abs(scaled) < 9.2e18 else { throw DecodeFailure("timestamp key '\(key)': \(number) is out of range") }
+                return Int64(scaled)
+            default:
+                throw DecodeFailure("timestamp key '\(key)' holds \(JsonDecoder.kind(of: value)), not a string or a number")
+            }
+        }
+
+        static func nanoseconds(per unit: TimestampUnit, magnitude: Double) -> Int64 {
+            switch unit {
+            case .s: 1_000_000_000
+            case .ms: 1_000_000
+            case .us: 1_000
+            case .ns: 1
+            case .auto: magnitude < 1e11 ? 1_000_000_000 : magnitude < 1e14 ? 1_000_000 : magnitude < 1e17 ? 1_000 : 1
+            }
+        }
+
+        private func severity(_ value: JSONValue, key: String) throws(DecodeFailure) -> Int32 {
+            switch value {
+            case .integer(let number):
+                if let severity = Int32(exactly: number) { return severity }
+            case .double(let number):
+                if let severity = Int32(exactly: number) { return severity }
+            case .string(let text):
+                if let severity = decoder.severities.severity(Array(text.utf8)) { return severity }
+            default:
+                break
+            }
+            throw DecodeFailure("severity key '\(key)' holds \(Self.describe(value)), not a severity number or level name")
+        }
+
+        static func text(_ value: JSONValue) -> ByteString {
+            switch value {
+            case .string(let text): ByteString(text)
+            case .integer(let number): ByteString(String(number))
+            case .double(let number): ByteString(String(number))
+            case .bool(let flag): ByteString(flag ? "true" : "false")
+            default: ByteString.empty
+            }
+        }
+
+        static func describe(_ value: JSONValue) -> String {
+            switch value {
+            case .string(let text): "'\(textPreview(Array(text.utf8)))'"
+            case .integer(let number): String(number)
+            case .double(let number): String(number)
+            default: JsonDecoder.kind(of: value)
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import RunnelCore
+
+/// Splits where a regular expression matches (Heka's RegexSplitter).
+///
+/// Without a capture group the whole match separates records and belongs to neither. With one
+/// group, `delimiterAtEnd` (Heka's `delimiter_eol`, the default) ends the record just after the
+/// captured text (the rest of the match is dropped); otherwise the record ends where the match
+/// starts and the captured text begins the next record (text between the match start and the
+/// capture is dropped). In both cases `SplitRecord.content` is exactly the record's text, and the
+/// dropped bytes are its `delimiterLength`.
+///
+/// A match is taken as soon as the bytes read so far contain it, as Heka did: a delimiter that
+/// could match more with later bytes (`\n+`) matches what has arrived. Over-long records follow
+/// `TokenSplitter`: truncated (`keepTruncated`) or dropped and counted, memory bounded by
+/// `maxRecordSize` plus one read.
+public struct RegexSplitter: Splitter {
+    public let delimiter: RegexPattern
+    public let delimiterAtEnd: Bool
+    public let limits: SplitterLimits
+    public private(set) var droppedOverlong = 0
+    private var reportedOverlong = 0
+
+    private var buffer: [UInt8] = []
+    /// Start of the current record in `buffer`.
+    private var start = 0
+    /// Stream offset of `buffer[0]`.
+    private var bufferOffset: Int64
+    /// Where the next delimiter search starts: past a captured delimiter that begins this record.
+    private var searchFrom = 0
+    /// Skipping the rest of an over-long record; `kept` holds its truncated head if it is delivered.
+    private var skipping: Skipped?
+
+    private struct Skipped {
+        var kept: [UInt8]?
+    }
+
+    /// While skipping an over-long record, this many trailing bytes stay buffered so a delimiter
+    /// arriving split across two reads is still found.
+    static let skippedTailKept = 4096
+
+    public init(delimiter: RegexPattern, delimiterAtEnd: Bool = true, limits: SplitterLimits = SplitterLimits(),
+                startOffset: Int64 = 0) {
+        self.delimiter = delimiter
+        self.delimiterAtEnd = delimiterAtEnd
+        self.limits = limits
+        self.bufferOffset = startOffset
+    }
+
+    public mutating func append(_ bytes: ArraySlice<UInt8>) {
+        if start > 0 && (start == buffer.count || start >= 64 * 1024) {
+            buffer.removeFirst(start)
+            bufferOffset += Int64(start)
+            searchFrom -= start
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func next() -> SplitRecord? {
+        while let cut = findCut() {
+            let endOffset = bufferOffset + Int64(cut.consumedEnd)
+            let recordStart = start
+            start = cut.consumedEnd
+            searchFrom = cut.nextSearchFrom
+            if let skip = skipping {
+                skipping = nil
+                if let kept = skip.kept { return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true) }
+                droppedOverlong += 1
+                continue
+            }
+            // A captured delimiter at the very start of the stream leaves nothing before it.
+            if cut.consumedEnd == recordStart { continue }
+            if cut.contentEnd - recordStart > limits.maxRecordSize {
+                if limits.keepTruncated {
+                    let head = Array(buffer[recordStart..<(recordStart + limits.maxRecordSize)])
+                    return SplitRecord(bytes: head, endOffset: endOffset, truncated: true)
+                }
+                droppedOverlong += 1
+                continue
+            }
+            return SplitRecord(bytes: Array(buffer[recordStart..<cut.consumedEnd]), endOffset: endOffset,
+                               delimiterLength: cut.consumedEnd - cut.contentEnd)
+        }
+        handleOverlongPrefix()
+        return nil
+    }
+
+    public mutating func takeDiscarded() -> [String: Int] {
+        defer { reportedOverlong = droppedOverlong }
+        return droppedOverlong > reportedOverlong ? ["record_too_long": droppedOverlong - reportedOverlong] : [:]
+    }
+
+    public mutating func finish() -> SplitRecord? {
+        defer {
+            bufferOffset += Int64(buffer.count)
+            buffer.removeAll()
+            start = 0
+            searchFrom = 0
+        }
+        let endOffset = bufferOffset + Int64(buffer.count)
+        if let skip = skipping {
+            skipping = nil
+            if let kept = skip.kept, limits.deliverIncompleteFinal {
+                return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true)
+            }
+            droppedOverlong += 1
+            return nil
+        }
+        guard limits.deliverIncompleteFinal, start < buffer.count else { return nil }
+        let tail = Array(buffer[start..<min(buffer.count, start + limits.maxRecordSize)])
+        return SplitRecord(bytes: tail, endOffset: endOffset, truncated: buffer.count - start > limits.maxRecordSize)
+    }
+
+    /// Where the current record ends: its text ends at `contentEnd`, the bytes up to
+    /// `consumedEnd` are used up, and the search for the following delimiter starts at `nextSearchFrom`.
+    private struct Cut {
+        var contentEnd: Int
+        var consumedEnd: Int
+        var nextSearchFrom: Int
+    }
+
+    private func findCut() -> Cut? {
+        var from = max(searchFrom, start)
+        while from < buffer.count {
+            // The subject starts at the search position, so `^` anchors there as it did in Heka.
+            guard let match = delimiter.firstMatch(in: buffer[from...]) else { return nil }
+            let matchStart = from + match.range.lowerBound
+            let matchEnd = from + match.range.upperBound
+            if matchEnd == matchStart {
+                // An empty match separates nothing; look again one byte further.
+                from = matchStart + 1
+                continue
+            }
+            guard let group = match.groups.first ?? nil else {
+                return Cut(contentEnd: matchStart, consumedEnd: matchEnd, nextSearchFrom: matchEnd)
+            }
+            let captureStart = from + group.lowerBound
+            let captureEnd = from + group.upperBound
+            if delimiterAtEnd {
+                return Cut(contentEnd: captureEnd, consumedEnd: matchEnd, nextSearchFrom: matchEnd)
+            }
+            return Cut(contentEnd: matchStart, consumedEnd: captureStart, nextSearchFrom: captureEnd)
+        }
+        return nil
+    }
+
+    /// Without a delimiter in sight, a record past the limit must not keep growing the buffer.
+    private mutating func handleOverlongPrefix() {
+        let pending = buffer.count - start
+        if skipping == nil {
+            guard pending > limits.maxRecordSize else { return }
+            skipping = Skipped(kept: limits.keepTruncated ? Array(buffer[start..<(start + limits.maxRecordSize)]) : nil)
+        }
+        let keep = min(pending, Self.skippedTailKept)
+        start = buffer.count - keep
+        searchFrom = start
+    }
+}

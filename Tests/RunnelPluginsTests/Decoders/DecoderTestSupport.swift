@@ -1,0 +1,2 @@
+import RunnelCore
+@testable import RunnelPlugins
