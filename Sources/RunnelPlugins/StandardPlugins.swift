@@ -12,6 +12,7 @@ public enum StandardPlugins {
         ProtobufDecoder.registration,
         PayloadRegexDecoder.registration,
         JsonDecoder.registration,
+        NginxAccessDecoder.registration,
         ScribbleDecoder.registration,
         MultiDecoder.registration,
         PayloadEncoder.registration,
