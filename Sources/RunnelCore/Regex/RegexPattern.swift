@@ -71,8 +71,9 @@ public final class RegexPattern: @unchecked Sendable {
         guard result >= 0, let ovector = pcre2_get_ovector_pointer_8(matchData) else { return nil }
         let unset = ~Int(0)
         func range(_ group: Int) -> Range<Int>? {
-            let lower = Int(bitPattern: UInt(ovector[2 * group]))
-            let upper = Int(bitPattern: UInt(ovector[2 * group + 1]))
+            // PCRE2_UNSET is all bits set; PCRE2_SIZE imports as Int on Linux, so convert by bits.
+            let lower = Int(truncatingIfNeeded: ovector[2 * group])
+            let upper = Int(truncatingIfNeeded: ovector[2 * group + 1])
             guard lower != unset, upper != unset, lower <= upper else { return nil }
             return lower..<upper
         }

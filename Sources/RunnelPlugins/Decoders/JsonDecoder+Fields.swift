@@ -124,9 +124,13 @@ extension JsonDecoder {
                 guard !overflow else { throw DecodeFailure("timestamp key '\(key)': \(number) is out of range") }
                 return scaled
             case .double(let number):
-                let scaled = (number * Double(Self.nanoseconds(per: decoder.timestampUnit, magnitude: abs(number)))).rounded()
-                guard scaled.isFinite, abs(scaled) < 9.2e18 else { throw DecodeFailure("timestamp key '\(key)': \(number) is out of range") }
-                return Int64(scaled)
+                // Whole units and the fraction apart, so 1700000000.25 s is exact in nanoseconds.
+                let unit = Self.nanoseconds(per: decoder.timestampUnit, magnitude: abs(number))
+                let whole = number.rounded(.towardZero)
+                guard whole.isFinite, abs(whole) * Double(unit) < 9.2e18 else {
+                    throw DecodeFailure("timestamp key '\(key)': \(number) is out of range")
+                }
+                return Int64(whole) * unit + Int64(((number - whole) * Double(unit)).rounded())
             default:
                 throw DecodeFailure("timestamp key '\(key)' holds \(JsonDecoder.kind(of: value)), not a string or a number")
             }

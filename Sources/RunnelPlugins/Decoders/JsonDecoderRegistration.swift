@@ -29,7 +29,8 @@ extension JsonDecoder {
                 OptionSpec("payload_field", .string, summary: "Key whose value becomes the Payload (e.g. the log message text)."),
                 OptionSpec("logger_field", .string, summary: "Key whose value sets the Logger."),
                 OptionSpec("hostname_field", .string, summary: "Key whose value sets the Hostname."),
-                OptionSpec("type", .string, summary: "Type of every decoded message; unset keeps the input's (a `type_field` value wins)."),
+                OptionSpec("message_type", .string,
+                           summary: "Type of every decoded message (the section's own `type` names the plugin); unset keeps the input's; a `type_field` value wins."),
                 OptionSpec("keep_payload", .bool, default: false, aliases: ["payload_keep"],
                            summary: "Keep the original JSON text as the Payload; by default the Payload is cleared, since the fields hold its content."),
                 OptionSpec("message_json", .bool, default: false,
@@ -54,7 +55,7 @@ extension JsonDecoder {
             timestamps: try TimestampReader(layout: config.string("timestamp_layout"), location: config.string("timestamp_location")),
             timestampUnit: TimestampUnit(rawValue: config.string("timestamp_unit") ?? "s") ?? .s,
             severities: try SeverityReader(config: try subTable(config, "severity_map")),
-            type: config.string("type").map { ByteString($0) }, keepPayload: config.bool("keep_payload") ?? false,
+            type: config.string("message_type").map { ByteString($0) }, keepPayload: config.bool("keep_payload") ?? false,
             messageJSON: messageJSON))
     }
 }

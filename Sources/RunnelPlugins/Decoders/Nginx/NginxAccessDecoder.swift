@@ -84,7 +84,8 @@ public struct NginxAccessDecoder: Decoder {
                 OptionSpec("log_format", .string,
                            default: #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#,
                            summary: "The `log_format` string from nginx.conf; the default is nginx's `combined`."),
-                OptionSpec("type", .string, default: "nginx.access", summary: "Type of the decoded messages."),
+                OptionSpec("message_type", .string, default: "nginx.access",
+                           summary: "Type of the decoded messages (Heka's Lua decoder called it `type`, which in Runnel names the plugin)."),
                 OptionSpec("split_request", .bool, default: true,
                            summary: "Also split `$request` into `request_method`, `request_uri` and `server_protocol` fields."),
                 OptionSpec("payload_keep", .bool, default: false, aliases: ["keep_payload"],
@@ -99,7 +100,7 @@ public struct NginxAccessDecoder: Decoder {
             hekaCompatible: false)
     ) { config, _ throws(PluginBuildError) in
         .decoder(try NginxAccessDecoder(
-            logFormat: config.string("log_format") ?? "", type: config.string("type"),
+            logFormat: config.string("log_format") ?? "", type: config.string("message_type"),
             splitRequest: config.bool("split_request") ?? true, keepPayload: config.bool("payload_keep") ?? false,
             userAgentTransform: config.bool("user_agent_transform") ?? false,
             userAgentKeep: config.bool("user_agent_keep") ?? false,
