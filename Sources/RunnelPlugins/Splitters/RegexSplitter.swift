@@ -9,8 +9,9 @@ import RunnelCore
 /// capture is dropped). In both cases `SplitRecord.content` is exactly the record's text, and the
 /// dropped bytes are its `delimiterLength`.
 ///
-/// A match is taken as soon as the bytes read so far contain it, as Heka did: a delimiter that
-/// could match more with later bytes (`\n+`) matches what has arrived. Over-long records follow
+/// A match that more bytes could change (`\n+` at the end of what has been read) waits for them,
+/// so records do not depend on how the stream was chunked (Heka took what had arrived); at the
+/// end of the stream it is taken as it is. Over-long records follow
 /// `TokenSplitter`: truncated (`keepTruncated`) or dropped and counted, memory bounded by
 /// `maxRecordSize` plus one read.
 public struct RegexSplitter: Splitter {
@@ -85,6 +86,9 @@ public struct RegexSplitter: Splitter {
         return nil
     }
 
+    /// Bytes held right now (bounded by the record limit plus one read; tests check it).
+    var bufferedByteCount: Int { buffer.count }
+
     public mutating func takeDiscarded() -> [String: Int] {
         defer { reportedOverlong = droppedOverlong }
         return droppedOverlong > reportedOverlong ? ["record_too_long": droppedOverlong - reportedOverlong] : [:]
@@ -106,6 +110,11 @@ public struct RegexSplitter: Splitter {
             droppedOverlong += 1
             return nil
         }
+        // A delimiter that could have grown with more bytes was left for later; it is final now.
+        if let cut = findCut(atEnd: true), cut.consumedEnd > start, cut.contentEnd - start <= limits.maxRecordSize {
+            return SplitRecord(bytes: Array(buffer[start..<cut.consumedEnd]), endOffset: bufferOffset + Int64(cut.consumedEnd),
+                               delimiterLength: cut.consumedEnd - cut.contentEnd)
+        }
         guard limits.deliverIncompleteFinal, start < buffer.count else { return nil }
         let tail = Array(buffer[start..<min(buffer.count, start + limits.maxRecordSize)])
         return SplitRecord(bytes: tail, endOffset: endOffset, truncated: buffer.count - start > limits.maxRecordSize)
@@ -119,11 +128,17 @@ public struct RegexSplitter: Splitter {
         var nextSearchFrom: Int
     }
 
-    private func findCut() -> Cut? {
+    /// `atEnd`: the stream will not grow, so a match touching the end is final.
+    private func findCut(atEnd: Bool = false) -> Cut? {
         var from = max(searchFrom, start)
         while from < buffer.count {
             // The subject starts at the search position, so `^` anchors there as it did in Heka.
-            guard let match = delimiter.firstMatch(in: buffer[from...]) else { return nil }
+            let subject = buffer[from...]
+            let found = atEnd ? delimiter.firstMatch(in: subject) : { () -> RegexPattern.Match? in
+                if case .found(let match) = delimiter.search(in: subject) { return match }
+                return nil
+            }()
+            guard let match = found else { return nil }
             let matchStart = from + match.range.lowerBound
             let matchEnd = from + match.range.upperBound
             if matchEnd == matchStart {
