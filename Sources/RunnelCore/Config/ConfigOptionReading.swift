@@ -18,7 +18,12 @@ extension ConfigOptionReading {
 
     public func string(_ key: String) -> String? { value(at: key)?.stringValue }
 
-    public func integer(_ key: String) -> Int? { value(at: key)?.integerValue.flatMap { Int(exactly: $0) } }
+    public func integer(_ key: String) -> Int? {
+        // Not `value(at:)?.integerValue.flatMap(…)`: inlined, that chain crashes Swift 6.3.1's
+        // release build (CopyPropagation's ownership verifier).
+        guard let value = value(at: key), let number = value.integerValue else { return nil }
+        return Int(exactly: number)
+    }
 
     /// A float, or an integer read as one.
     public func double(_ key: String) -> Double? { value(at: key)?.doubleValue }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RunnelCore
 
 /// Reads one access log line with a compiled `NginxLogFormat`, in one pass over its bytes:
@@ -11,9 +16,14 @@ struct NginxLineParser: Sendable {
         var description: String { "line does not fit log_format at column \(column): \(reason)" }
     }
 
-    let format: NginxLogFormat
+    let program: NginxProgram
     /// Also add `request_method`, `request_uri` and `server_protocol` from `$request`.
     let splitRequest: Bool
+
+    init(format: NginxLogFormat, splitRequest: Bool) {
+        program = NginxProgram(format)
+        self.splitRequest = splitRequest
+    }
 
     static let requestMethod: ByteString = "request_method"
     static let requestURI: ByteString = "request_uri"
@@ -21,12 +31,14 @@ struct NginxLineParser: Sendable {
 
     func parse(_ line: UnsafeBufferPointer<UInt8>, into message: inout Message) throws(Failure) {
         var position = 0
-        for step in format.steps {
-            switch step {
-            case .literal(let literal):
-                for expected in literal {
+        for index in program.instructions.indices {
+            let instruction = program.instructions[index]
+            switch instruction.operation {
+            case .literal:
+                let literal = Int(instruction.start)..<Int(instruction.start + instruction.count)
+                for expected in program.literals[literal] {
                     guard position < line.count, line[position] == expected else {
-                        throw Failure(column: position + 1, reason: "expected '\(textPreview(literal))'")
+                        throw Failure(column: position + 1, reason: "expected '\(textPreview(program.literals[literal]))'")
                     }
                     position += 1
                 }
@@ -34,8 +46,8 @@ struct NginxLineParser: Sendable {
                 let start = position
                 while position < line.count, line[position] == 0x20 || line[position] == 0x09 { position += 1 }
                 guard position > start else { throw Failure(column: position + 1, reason: "expected a space") }
-            case .variable(let variable):
-                position = try read(variable, line, at: position, into: &message)
+            case .variable:
+                position = try read(instruction, line, at: position, into: &message)
             }
         }
         guard position == line.count else {
@@ -44,33 +56,33 @@ struct NginxLineParser: Sendable {
     }
 
     /// Reads one variable's value starting at `start`; returns where it ended.
-    private func read(_ variable: NginxLogFormat.Variable, _ line: UnsafeBufferPointer<UInt8>, at start: Int,
+    private func read(_ instruction: NginxProgram.Instruction, _ line: UnsafeBufferPointer<UInt8>, at start: Int,
                       into message: inout Message) throws(Failure) -> Int {
-        if variable.kind == .timeLocal {
+        let slot = Int(instruction.start)
+        if instruction.kind == .timeLocal {
             guard let instant = NginxValueReaders.timeLocal(line, at: start) else {
                 throw Failure(column: start + 1, reason: "$time_local is not like 10/Oct/2000:13:55:36 -0700")
             }
             message.timestamp = instant
             return start + 26
         }
-        let end = valueEnd(variable, line, from: start)
+        let end = valueEnd(instruction, line, from: start)
         let range = start..<end
         if range.count == 1, line[start] == UInt8(ascii: "-") { return end }
         func invalid(_ shape: String) -> Failure {
-            Failure(column: start + 1, reason: "$\(variable.name) '\(textPreview(line[range]))' is not \(shape)")
+            Failure(column: start + 1, reason: "$\(program.variableNames[slot]) '\(textPreview(line[range]))' is not \(shape)")
         }
-        switch variable.kind {
+        switch instruction.kind {
         case .string:
-            message.fields.append(.string(variable.field, Self.bytes(line, range)))
+            message.fields.append(.string(program.names[slot], Self.bytes(line, range)))
         case .host:
-            let value = Self.bytes(line, range)
-            message.fields.append(.string(variable.field, value, representation: Self.hostRepresentation(value.bytes)))
-        case .integer(let representation):
+            message.fields.append(.string(program.names[slot], Self.bytes(line, range), representation: Self.hostRepresentation(line, range)))
+        case .integer:
             guard let number = NginxValueReaders.integer(line, range) else { throw invalid("an integer") }
-            message.fields.append(.integer(variable.field, number, representation: representation))
-        case .double(let representation):
+            message.fields.append(.integer(program.names[slot], number, representation: program.representations[slot]))
+        case .double:
             guard let number = NginxValueReaders.double(line, range) else { throw invalid("a decimal number") }
-            message.fields.append(.double(variable.field, number, representation: representation))
+            message.fields.append(.double(program.names[slot], number, representation: program.representations[slot]))
         case .timeISO8601:
             guard let instant = NginxValueReaders.timeISO8601(line, range) else { throw invalid("like 2000-10-10T13:55:36-07:00") }
             message.timestamp = instant
@@ -78,12 +90,12 @@ struct NginxLineParser: Sendable {
             guard let instant = NginxValueReaders.msec(line, range) else { throw invalid("Unix seconds like 1700000000.123") }
             message.timestamp = instant
         case .request:
-            let request = Self.bytes(line, range)
-            message.fields.append(.string(variable.field, request))
-            if splitRequest { Self.addRequestParts(request.bytes, to: &message) }
+            message.fields.append(.string(program.names[slot], Self.bytes(line, range)))
+            if splitRequest { Self.addRequestParts(line, range, to: &message) }
         case .stringList:
-            message.fields.append(Field(name: variable.field, values: .string(Self.listItems(line, range).map { Self.bytes(line, $0) })))
-        case .integerList(let representation):
+            let items = Self.listItems(line, range).map { Self.bytes(line, $0) }
+            message.fields.append(Field(name: program.names[slot], values: .string(items)))
+        case .integerList:
             var numbers: [Int64] = []
             for item in Self.listItems(line, range) {
                 // A "-" stands for an upstream that gave no answer; 0 keeps the positions aligned.
@@ -91,15 +103,15 @@ struct NginxLineParser: Sendable {
                 guard let number = NginxValueReaders.integer(line, item) else { throw invalid("a list of integers") }
                 numbers.append(number)
             }
-            message.fields.append(Field(name: variable.field, representation: representation, values: .integer(numbers)))
-        case .doubleList(let representation):
+            message.fields.append(Field(name: program.names[slot], representation: program.representations[slot], values: .integer(numbers)))
+        case .doubleList:
             var numbers: [Double] = []
             for item in Self.listItems(line, range) {
                 if item.count == 1, line[item.lowerBound] == UInt8(ascii: "-") { numbers.append(0); continue }
                 guard let number = NginxValueReaders.double(line, item) else { throw invalid("a list of decimal numbers") }
                 numbers.append(number)
             }
-            message.fields.append(Field(name: variable.field, representation: representation, values: .double(numbers)))
+            message.fields.append(Field(name: program.names[slot], representation: program.representations[slot], values: .double(numbers)))
         case .timeLocal:
             break
         }
@@ -108,27 +120,45 @@ struct NginxLineParser: Sendable {
 
     /// Where a value starting at `start` ends, by what the format says follows it. Upstream lists
     /// may hold `", "` and `" : "` separators, so a space ends them only when no separator follows.
-    private func valueEnd(_ variable: NginxLogFormat.Variable, _ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    private func valueEnd(_ instruction: NginxProgram.Instruction, _ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
-        switch variable.end {
+        let isList = instruction.kind.isList
+        switch instruction.end {
         case .lineEnd:
             return line.count
-        case .byte(let terminator):
+        case .byte where !isList:
+            return Self.firstIndex(of: instruction.endByte, in: line, from: start)
+        case .byte:
+            let terminator = instruction.endByte
             while index < line.count, line[index] != terminator {
-                if variable.kind.isList, let next = Self.listSeparatorEnd(line, index) { index = next; continue }
+                if let next = Self.listSeparatorEnd(line, index) { index = next; continue }
                 index += 1
             }
         case .whitespace:
             while index < line.count, line[index] != 0x20, line[index] != 0x09 {
                 index += 1
-                if variable.kind.isList, let next = Self.listSeparatorEnd(line, index) { index = next }
+                if isList, let next = Self.listSeparatorEnd(line, index) { index = next }
             }
         case .quote:
-            while index < line.count, line[index] != UInt8(ascii: "\"") {
-                index += line[index] == UInt8(ascii: "\\") && index + 1 < line.count ? 2 : 1
+            // The first quote not escaped by an odd run of backslashes.
+            while true {
+                index = Self.firstIndex(of: UInt8(ascii: "\""), in: line, from: index)
+                guard index < line.count else { return index }
+                var backslashes = 0
+                while index - backslashes > start, line[index - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+                if backslashes % 2 == 0 { return index }
+                index += 1
             }
         }
         return index
+    }
+
+    /// The index of the first `byte` at or after `start`, or the line's end (memchr: values such
+    /// as user agents are long).
+    private static func firstIndex(of byte: UInt8, in line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < line.count, let base = line.baseAddress,
+              let found = memchr(base + start, Int32(byte), line.count - start) else { return line.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     /// Just past a `", "` or `" : "` list separator at `index`, if there is one.
@@ -163,43 +193,36 @@ struct NginxLineParser: Sendable {
     }
 
     /// `GET /path?q HTTP/1.1` → method, URI and protocol fields; anything else adds nothing.
-    private static func addRequestParts(_ request: [UInt8], to message: inout Message) {
-        guard let firstSpace = request.firstIndex(of: 0x20), firstSpace > 0,
-              let lastSpace = request.lastIndex(of: 0x20) else { return }
-        let method = request[..<firstSpace]
-        guard method.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return }
-        let uri: ArraySlice<UInt8>
-        var proto: ArraySlice<UInt8>?
-        if lastSpace > firstSpace, request[(lastSpace + 1)...].starts(with: "HTTP/".utf8) {
-            uri = request[(firstSpace + 1)..<lastSpace]
-            proto = request[(lastSpace + 1)...]
-        } else {
-            uri = request[(firstSpace + 1)...]  // HTTP/0.9: no protocol
-        }
+    private static func addRequestParts(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to message: inout Message) {
+        guard let firstSpace = range.firstIndex(where: { line[$0] == 0x20 }), firstSpace > range.lowerBound,
+              let lastSpace = range.last(where: { line[$0] == 0x20 }) else { return }
+        let method = range.lowerBound..<firstSpace
+        guard method.allSatisfy({ line[$0] >= UInt8(ascii: "A") && line[$0] <= UInt8(ascii: "Z") }) else { return }
+        let hasProtocol = lastSpace > firstSpace && range.upperBound - lastSpace > 5
+            && line[lastSpace + 1] == UInt8(ascii: "H") && line[lastSpace + 2] == UInt8(ascii: "T")
+            && line[lastSpace + 3] == UInt8(ascii: "T") && line[lastSpace + 4] == UInt8(ascii: "P")
+            && line[lastSpace + 5] == UInt8(ascii: "/")
+        // Without a protocol it is an HTTP/0.9 request line: method and URI.
+        let uri = (firstSpace + 1)..<(hasProtocol ? lastSpace : range.upperBound)
         guard !uri.isEmpty else { return }
-        message.fields.append(.string(requestMethod, ByteString(Array(method))))
-        message.fields.append(.string(requestURI, ByteString(Array(uri))))
-        if let proto { message.fields.append(.string(serverProtocol, ByteString(Array(proto)))) }
+        message.fields.append(.string(requestMethod, bytes(line, method)))
+        message.fields.append(.string(requestURI, bytes(line, uri)))
+        if hasProtocol { message.fields.append(.string(serverProtocol, bytes(line, (lastSpace + 1)..<range.upperBound))) }
     }
 
     /// `ipv4` for dotted quads, `ipv6` when there is a colon, else `hostname` (as Heka labelled them).
-    private static func hostRepresentation(_ value: [UInt8]) -> ByteString {
-        if value.contains(UInt8(ascii: ":")) { return ipv6 }
-        let dots = value.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
-        let numeric = value.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }
+    private static func hostRepresentation(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> ByteString {
+        var dots = 0
+        var numeric = true
+        for index in range {
+            let byte = line[index]
+            if byte == UInt8(ascii: ":") { return ipv6 }
+            if byte == UInt8(ascii: ".") { dots += 1 } else if byte &- 0x30 >= 10 { numeric = false }
+        }
         return numeric && dots == 3 ? ipv4 : hostname
     }
 
     private static let ipv4: ByteString = "ipv4"
     private static let ipv6: ByteString = "ipv6"
     private static let hostname: ByteString = "hostname"
-}
-
-extension NginxValueKind {
-    var isList: Bool {
-        switch self {
-        case .stringList, .integerList, .doubleList: true
-        default: false
-        }
-    }
 }
