@@ -1,41 +1,62 @@
 import RunnelCore
 
 extension JsonDecoder {
-    /// Walks a parsed object, appending fields and setting the mapped header variables.
+    /// A JSON value that becomes one field value or one header value.
+    enum Scalar {
+        case string([UInt8])
+        case integer(Int64)
+        case double(Double)
+        case bool(Bool)
+    }
+
+    /// Turns the members `JSONObjectWalker` hands over into fields and mapped header variables.
     struct FieldSink {
         let decoder: JsonDecoder
         let now: Int64
 
-        func object(_ members: [JSONMember], name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
-            for member in members {
-                let mark = name.count
-                if mark > 0 { name += decoder.separator }
-                name += member.key.utf8
-                try value(member.value, name: &name, into: &message)
-                name.removeSubrange(mark...)
+        func member(_ name: [UInt8], _ value: JSONMemberValue, into message: inout Message) throws(DecodeFailure) {
+            switch value {
+            case .string(let bytes): try scalar(.string(bytes), name: name, into: &message)
+            case .integer(let number): try scalar(.integer(number), name: name, into: &message)
+            case .double(let number): try scalar(.double(number), name: name, into: &message)
+            case .bool(let flag): try scalar(.bool(flag), name: name, into: &message)
+            case .null: return
+            case .array(let elements):
+                var path = name
+                try array(elements, name: &path, into: &message)
             }
         }
 
-        private func value(_ value: JSONValue, name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
-            switch value {
-            case .null:
+        private func scalar(_ value: Scalar, name: [UInt8], into message: inout Message) throws(DecodeFailure) {
+            let fieldName = ByteString(name)
+            if !decoder.headerKeys.isEmpty, let header = decoder.headerKeys[fieldName] {
+                try assign(value, to: header, name: name, in: &message)
                 return
+            }
+            switch value {
+            case .string(let bytes): message.fields.append(.string(fieldName, ByteString(bytes)))
+            case .integer(let number): message.fields.append(.integer(fieldName, number))
+            case .double(let number): message.fields.append(.double(fieldName, number))
+            case .bool(let flag): message.fields.append(.bool(fieldName, flag))
+            }
+        }
+
+        /// A value inside an array that is flattened by index.
+        private func element(_ value: JSONValue, name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
+            switch value {
+            case .null: return
+            case .string(let text): try scalar(.string(Array(text.utf8)), name: name, into: &message)
+            case .integer(let number): try scalar(.integer(number), name: name, into: &message)
+            case .double(let number): try scalar(.double(number), name: name, into: &message)
+            case .bool(let flag): try scalar(.bool(flag), name: name, into: &message)
+            case .array(let elements): try array(elements, name: &name, into: &message)
             case .object(let members):
-                try object(members, name: &name, into: &message)
-            case .array(let elements):
-                try array(elements, name: &name, into: &message)
-            case .string, .integer, .double, .bool:
-                if !decoder.headerKeys.isEmpty, let header = decoder.headerKeys[ByteString(name)] {
-                    try assign(value, to: header, name: name, in: &message)
-                    return
-                }
-                let fieldName = ByteString(name)
-                switch value {
-                case .string(let text): message.fields.append(.string(fieldName, ByteString(text)))
-                case .integer(let number): message.fields.append(.integer(fieldName, number))
-                case .double(let number): message.fields.append(.double(fieldName, number))
-                case .bool(let flag): message.fields.append(.bool(fieldName, flag))
-                default: break
+                for member in members {
+                    let mark = name.count
+                    name += decoder.separator
+                    name += member.key.utf8
+                    try element(member.value, name: &name, into: &message)
+                    name.removeSubrange(mark...)
                 }
             }
         }
@@ -44,11 +65,11 @@ extension JsonDecoder {
         /// doubles), else each element flattened under its index.
         private func array(_ elements: [JSONValue], name: inout [UInt8], into message: inout Message) throws(DecodeFailure) {
             guard let values = Self.uniformValues(elements) else {
-                for (index, element) in elements.enumerated() {
+                for (index, value) in elements.enumerated() {
                     let mark = name.count
                     name += decoder.separator
                     name += String(index).utf8
-                    try value(element, name: &name, into: &message)
+                    try element(value, name: &name, into: &message)
                     name.removeSubrange(mark...)
                 }
                 return
@@ -96,13 +117,11 @@ extension JsonDecoder {
             }
         }
 
-        private func assign(_ value: JSONValue, to header: Header, name: [UInt8], in message: inout Message) throws(DecodeFailure) {
+        private func assign(_ value: Scalar, to header: Header, name: [UInt8], in message: inout Message) throws(DecodeFailure) {
             let key = String(decoding: name, as: UTF8.self)
             switch header {
-            case .timestamp:
-                message.timestamp = try timestamp(value, key: key)
-            case .severity:
-                message.severity = try severity(value, key: key)
+            case .timestamp: message.timestamp = try timestamp(value, key: key)
+            case .severity: message.severity = try severity(value, key: key)
             case .type: message.type = Self.text(value)
             case .payload: message.payload = Self.text(value)
             case .logger: message.logger = Self.text(value)
@@ -110,11 +129,11 @@ extension JsonDecoder {
             }
         }
 
-        private func timestamp(_ value: JSONValue, key: String) throws(DecodeFailure) -> Int64 {
+        private func timestamp(_ value: Scalar, key: String) throws(DecodeFailure) -> Int64 {
             switch value {
-            case .string(let text):
+            case .string(let bytes):
                 do {
-                    return try decoder.timestamps.read(Array(text.utf8), now: now)
+                    return try decoder.timestamps.read(bytes, now: now)
                 } catch {
                     throw DecodeFailure("timestamp key '\(key)': \(error.reason)")
                 }
@@ -131,8 +150,8 @@ extension JsonDecoder {
                     throw DecodeFailure("timestamp key '\(key)': \(number) is out of range")
                 }
                 return Int64(whole) * unit + Int64(((number - whole) * Double(unit)).rounded())
-            default:
-                throw DecodeFailure("timestamp key '\(key)' holds \(JsonDecoder.kind(of: value)), not a string or a number")
+            case .bool:
+                throw DecodeFailure("timestamp key '\(key)' holds a boolean, not a string or a number")
             }
         }
 
@@ -146,36 +165,26 @@ extension JsonDecoder {
             }
         }
 
-        private func severity(_ value: JSONValue, key: String) throws(DecodeFailure) -> Int32 {
+        private func severity(_ value: Scalar, key: String) throws(DecodeFailure) -> Int32 {
             switch value {
             case .integer(let number):
                 if let severity = Int32(exactly: number) { return severity }
             case .double(let number):
                 if let severity = Int32(exactly: number) { return severity }
-            case .string(let text):
-                if let severity = decoder.severities.severity(Array(text.utf8)) { return severity }
-            default:
+            case .string(let bytes):
+                if let severity = decoder.severities.severity(bytes) { return severity }
+            case .bool:
                 break
             }
-            throw DecodeFailure("severity key '\(key)' holds \(Self.describe(value)), not a severity number or level name")
+            throw DecodeFailure("severity key '\(key)' holds '\(textPreview(Self.text(value).bytes))', not a severity number or level name")
         }
 
-        static func text(_ value: JSONValue) -> ByteString {
+        static func text(_ value: Scalar) -> ByteString {
             switch value {
-            case .string(let text): ByteString(text)
+            case .string(let bytes): ByteString(bytes)
             case .integer(let number): ByteString(String(number))
             case .double(let number): ByteString(String(number))
             case .bool(let flag): ByteString(flag ? "true" : "false")
-            default: ByteString.empty
-            }
-        }
-
-        static func describe(_ value: JSONValue) -> String {
-            switch value {
-            case .string(let text): "'\(textPreview(Array(text.utf8)))'"
-            case .integer(let number): String(number)
-            case .double(let number): String(number)
-            default: JsonDecoder.kind(of: value)
             }
         }
     }

@@ -58,34 +58,25 @@ public struct JsonDecoder: Decoder {
                 throw DecodeFailure(error.description)
             }
         }
-        let document: JSONValue
-        do {
-            document = try JSONReader.parse(bytes)
-        } catch {
-            throw DecodeFailure(error.description)
-        }
-        guard case .object(let members) = document else {
-            throw DecodeFailure("expected a JSON object, found \(Self.kind(of: document))")
-        }
         var decoded = message
         if !keepPayload { decoded.payload = nil }
         if let type { decoded.type = type }
+        decoded.fields.reserveCapacity(decoded.fields.count + 16)
         let sink = FieldSink(decoder: self, now: headerKeys.isEmpty ? 0 : clock())
-        var name: [UInt8] = []
-        name.reserveCapacity(64)
-        decoded.fields.reserveCapacity(decoded.fields.count + members.count)
-        try sink.object(members, name: &name, into: &decoded)
-        return [decoded]
-    }
-
-    static func kind(of value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .integer, .double: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+        var failure: DecodeFailure?
+        do throws(JSONError) {
+            try JSONObjectWalker.walk(bytes, separator: separator) { name, value in
+                guard failure == nil else { return }
+                do throws(DecodeFailure) {
+                    try sink.member(name, value, into: &decoded)
+                } catch {
+                    failure = error
+                }
+            }
+        } catch {
+            throw DecodeFailure(error.description)
         }
+        if let failure { throw failure }
+        return [decoded]
     }
 }
