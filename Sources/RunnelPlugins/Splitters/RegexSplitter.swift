@@ -26,8 +26,12 @@ public struct RegexSplitter: Splitter {
     private var start = 0
     /// Stream offset of `buffer[0]`.
     private var bufferOffset: Int64
-    /// Where the next delimiter search starts: past a captured delimiter that begins this record.
+    /// Where the text searched for the next delimiter starts (so `^` anchors there): the record's
+    /// start, or past a captured delimiter that begins the record.
     private var searchFrom = 0
+    /// Where searching resumes within that text: bytes before it are known to start no match,
+    /// so a record arriving in many small reads is not searched again from its start each time.
+    private var resumeAt = 0
     /// Skipping the rest of an over-long record; `kept` holds its truncated head if it is delivered.
     private var skipping: Skipped?
 
@@ -52,6 +56,7 @@ public struct RegexSplitter: Splitter {
             buffer.removeFirst(start)
             bufferOffset += Int64(start)
             searchFrom -= start
+            resumeAt -= start
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -63,6 +68,7 @@ public struct RegexSplitter: Splitter {
             let recordStart = start
             start = cut.consumedEnd
             searchFrom = cut.nextSearchFrom
+            resumeAt = cut.nextSearchFrom
             if let skip = skipping {
                 skipping = nil
                 if let kept = skip.kept { return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true) }
@@ -100,6 +106,7 @@ public struct RegexSplitter: Splitter {
             buffer.removeAll()
             start = 0
             searchFrom = 0
+            resumeAt = 0
         }
         let endOffset = bufferOffset + Int64(buffer.count)
         if let skip = skipping {
@@ -129,18 +136,22 @@ public struct RegexSplitter: Splitter {
     }
 
     /// `atEnd`: the stream will not grow, so a match touching the end is final.
-    private func findCut(atEnd: Bool = false) -> Cut? {
-        var from = max(searchFrom, start)
+    private mutating func findCut(atEnd: Bool = false) -> Cut? {
+        // The subject starts at the search base, so `^` anchors there as it did in Heka.
+        let base = max(searchFrom, start)
+        var from = max(resumeAt, base)
         while from < buffer.count {
-            // The subject starts at the search position, so `^` anchors there as it did in Heka.
-            let subject = buffer[from...]
-            let found = atEnd ? delimiter.firstMatch(in: subject) : { () -> RegexPattern.Match? in
-                if case .found(let match) = delimiter.search(in: subject) { return match }
+            let subject = buffer[base...]
+            let result = atEnd ? delimiter.firstMatch(in: subject, from: from - base).map { .found($0) } ?? .notFound
+                : delimiter.search(in: subject, from: from - base)
+            guard case .found(let match) = result else {
+                // With nothing found, not even the start of a match, no match begins before the
+                // end: later bytes cannot change attempts that failed before reaching it.
+                if result == .notFound, !atEnd { resumeAt = buffer.count }
                 return nil
-            }()
-            guard let match = found else { return nil }
-            let matchStart = from + match.range.lowerBound
-            let matchEnd = from + match.range.upperBound
+            }
+            let matchStart = base + match.range.lowerBound
+            let matchEnd = base + match.range.upperBound
             if matchEnd == matchStart {
                 // An empty match separates nothing; look again one byte further.
                 from = matchStart + 1
@@ -149,8 +160,8 @@ public struct RegexSplitter: Splitter {
             guard let group = match.groups.first ?? nil else {
                 return Cut(contentEnd: matchStart, consumedEnd: matchEnd, nextSearchFrom: matchEnd)
             }
-            let captureStart = from + group.lowerBound
-            let captureEnd = from + group.upperBound
+            let captureStart = base + group.lowerBound
+            let captureEnd = base + group.upperBound
             if delimiterAtEnd {
                 return Cut(contentEnd: captureEnd, consumedEnd: matchEnd, nextSearchFrom: matchEnd)
             }
@@ -169,5 +180,6 @@ public struct RegexSplitter: Splitter {
         let keep = min(pending, Self.skippedTailKept)
         start = buffer.count - keep
         searchFrom = start
+        resumeAt = start
     }
 }
