@@ -17,9 +17,9 @@ import RunnelCore
 public struct RegexSplitter: Splitter {
     public let delimiter: RegexPattern
     public let delimiterAtEnd: Bool
-    public let limits: SplitterLimits
-    public private(set) var droppedOverlong = 0
-    private var reportedOverlong = 0
+    public var limits: SplitterLimits { overlong.limits }
+    public var droppedOverlong: Int { overlong.dropped }
+    private var overlong: OverlongRecords
 
     private var buffer: [UInt8] = []
     /// Start of the current record in `buffer`.
@@ -47,7 +47,7 @@ public struct RegexSplitter: Splitter {
                 startOffset: Int64 = 0) {
         self.delimiter = delimiter
         self.delimiterAtEnd = delimiterAtEnd
-        self.limits = limits
+        self.overlong = OverlongRecords(limits: limits)
         self.bufferOffset = startOffset
     }
 
@@ -72,7 +72,7 @@ public struct RegexSplitter: Splitter {
             if let skip = skipping {
                 skipping = nil
                 if let kept = skip.kept { return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true) }
-                droppedOverlong += 1
+                overlong.noteDropped()
                 continue
             }
             // A captured delimiter at the very start of the stream leaves nothing before it.
@@ -82,7 +82,7 @@ public struct RegexSplitter: Splitter {
                     let head = Array(buffer[recordStart..<(recordStart + limits.maxRecordSize)])
                     return SplitRecord(bytes: head, endOffset: endOffset, truncated: true)
                 }
-                droppedOverlong += 1
+                overlong.noteDropped()
                 continue
             }
             return SplitRecord(bytes: Array(buffer[recordStart..<cut.consumedEnd]), endOffset: endOffset,
@@ -96,8 +96,7 @@ public struct RegexSplitter: Splitter {
     var bufferedByteCount: Int { buffer.count }
 
     public mutating func takeDiscarded() -> [String: Int] {
-        defer { reportedOverlong = droppedOverlong }
-        return droppedOverlong > reportedOverlong ? ["record_too_long": droppedOverlong - reportedOverlong] : [:]
+        overlong.takeDiscarded()
     }
 
     public mutating func finish() -> SplitRecord? {
@@ -108,23 +107,16 @@ public struct RegexSplitter: Splitter {
             searchFrom = 0
             resumeAt = 0
         }
-        let endOffset = bufferOffset + Int64(buffer.count)
-        if let skip = skipping {
-            skipping = nil
-            if let kept = skip.kept, limits.deliverIncompleteFinal {
-                return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true)
-            }
-            droppedOverlong += 1
-            return nil
-        }
-        // A delimiter that could have grown with more bytes was left for later; it is final now.
-        if let cut = findCut(atEnd: true), cut.consumedEnd > start, cut.contentEnd - start <= limits.maxRecordSize {
+        if skipping == nil, let cut = findCut(atEnd: true), cut.consumedEnd > start,
+           cut.contentEnd - start <= limits.maxRecordSize {
+            // A delimiter that could have grown with more bytes was left for later; it is final now.
             return SplitRecord(bytes: Array(buffer[start..<cut.consumedEnd]), endOffset: bufferOffset + Int64(cut.consumedEnd),
                                delimiterLength: cut.consumedEnd - cut.contentEnd)
         }
-        guard limits.deliverIncompleteFinal, start < buffer.count else { return nil }
-        let tail = Array(buffer[start..<min(buffer.count, start + limits.maxRecordSize)])
-        return SplitRecord(bytes: tail, endOffset: endOffset, truncated: buffer.count - start > limits.maxRecordSize)
+        let skip = skipping
+        skipping = nil
+        return overlong.finalRecord(skipping: skip != nil, kept: skip?.kept, pending: buffer[start...],
+                                    endOffset: bufferOffset + Int64(buffer.count))
     }
 
     /// Where the current record ends: its text ends at `contentEnd`, the bytes up to
