@@ -98,5 +98,4 @@ extension Message {
         return nil
     }
 
-    var fieldNames: [String] { fields.map(\.name.string) }
 }
