@@ -121,10 +121,12 @@ public final class DiskQueue: Sendable {
     // MARK: appending
 
     /// True when `bytes` more may be appended under `max_buffer_size`. An empty queue takes
-    /// anything, so one batch larger than the limit cannot wedge it.
-    public func hasRoom(for bytes: Int) -> Bool {
+    /// anything when `emptyTakesAnything`, so one batch larger than the limit cannot wedge it.
+    public func hasRoom(for bytes: Int, emptyTakesAnything: Bool = true) -> Bool {
         guard settings.maxBufferSize > 0 else { return true }
-        return table.withLock { $0.bytesOnDisk == 0 || $0.bytesOnDisk + Int64(bytes) <= Int64(settings.maxBufferSize) }
+        return table.withLock { table in
+            (emptyTakesAnything && table.bytesOnDisk == 0) || table.bytesOnDisk + Int64(bytes) <= Int64(settings.maxBufferSize)
+        }
     }
 
     /// Appends the batches' records in order, rotating segments at `max_file_size`, and makes
@@ -315,17 +317,26 @@ public final class DiskQueue: Sendable {
         }
     }
 
-    /// Gives back the space of consumed segments: saves the cursor, and when everything appended
-    /// has been confirmed, starts a fresh segment so that the last one can go as well.
+    /// Gives back the space of consumed segments: saves the cursor when that lets a segment go,
+    /// and when everything appended has been confirmed, starts a fresh segment so that the last
+    /// one can go as well. Does nothing (no write) when no space would come back.
     public func reclaimSpace() throws(DiskQueueError) {
-        try writer.withLock { (writer: inout SegmentWriter) throws(DiskQueueError) in
-            let consumed = table.withLock { $0.normalised($0.confirmed) == $0.writeEnd && $0.writeEnd.offset > 0 }
-            guard consumed else { return }
-            try startSegment(after: &writer)
-            let segment = writer.segment
-            table.withLock { table in
-                table.sizes[segment] = 0
-                table.active = segment
+        let (consumed, freesSegment) = table.withLock { table in
+            let cursor = table.normalised(table.confirmed)
+            return (cursor == table.writeEnd && cursor.offset > 0, cursor.segment > (table.sizes.keys.min() ?? cursor.segment))
+        }
+        guard consumed || freesSegment else { return }
+        if consumed {
+            try writer.withLock { (writer: inout SegmentWriter) throws(DiskQueueError) in
+                // Checked again under the writer's lock: an append may have come in between.
+                let stillConsumed = table.withLock { $0.normalised($0.confirmed) == $0.writeEnd && $0.writeEnd.offset > 0 }
+                guard stillConsumed else { return }
+                try startSegment(after: &writer)
+                let segment = writer.segment
+                table.withLock { table in
+                    table.sizes[segment] = 0
+                    table.active = segment
+                }
             }
         }
         try saveCursor()
