@@ -18,7 +18,12 @@ extension ConfigOptionReading {
 
     public func string(_ key: String) -> String? { value(at: key)?.stringValue }
 
-    public func integer(_ key: String) -> Int? { value(at: key)?.integerValue.flatMap { Int(exactly: $0) } }
+    public func integer(_ key: String) -> Int? {
+        // Not `.flatMap { Int(exactly: $0) }`: inlined into callers, that closure crashes Swift
+        // 6.3.1's CopyPropagation pass in release builds ("Found outside of lifetime use").
+        guard let integer = value(at: key)?.integerValue else { return nil }
+        return Int(exactly: integer)
+    }
 
     /// A float, or an integer read as one.
     public func double(_ key: String) -> Double? { value(at: key)?.doubleValue }

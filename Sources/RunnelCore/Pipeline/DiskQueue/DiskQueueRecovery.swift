@@ -83,7 +83,8 @@ enum DiskQueueRecovery {
 
 extension DiskQueue {
     /// Opens (creating if needed) the queue in `folder`, recovering from a crash if there was one.
-    public static func open(folder: String, settings: DiskQueueSettings, logger: Logger) throws(DiskQueueError) -> DiskQueue {
+    public static func open(folder: String, settings: DiskQueueSettings,
+                            logger: Logger = Logger(label: "runnel.diskqueue")) throws(DiskQueueError) -> DiskQueue {
         do {
             try CheckpointStore.makeDirectory(folder)
         } catch {

@@ -34,19 +34,17 @@ public struct DiskQueueSettings: Sendable, Equatable {
     /// take the defaults declared in `CommonOptions.buffering`.
     public init?(section: some ConfigOptionReading) {
         guard section.bool("use_buffering") == true else { return nil }
-        func declared(_ name: String) -> ConfigValue? {
-            CommonOptions.buffering.first { $0.name == name }?.defaultValue
-        }
-        func size(_ name: String) -> Int? {
-            section.byteSize("buffering." + name) ?? declared(name)?.byteSizeValue
+        let table = section.table("buffering")
+        func value(_ name: String) -> ConfigValue? {
+            table?[name] ?? CommonOptions.buffering.first { $0.name == name }?.defaultValue
         }
         self.init()
-        maxFileSize = size("max_file_size") ?? maxFileSize
-        maxBufferSize = size("max_buffer_size") ?? maxBufferSize
-        let action = section.string("buffering.full_action") ?? declared("full_action")?.stringValue
-        fullAction = action.flatMap(DiskQueueFullAction.init(rawValue:)) ?? fullAction
-        cursorUpdateCount = section.integer("buffering.cursor_update_count")
-            ?? declared("cursor_update_count")?.integerValue.flatMap { Int(exactly: $0) } ?? cursorUpdateCount
+        maxFileSize = value("max_file_size")?.byteSizeValue ?? maxFileSize
+        maxBufferSize = value("max_buffer_size")?.byteSizeValue ?? maxBufferSize
+        fullAction = value("full_action")?.stringValue.flatMap(DiskQueueFullAction.init(rawValue:)) ?? fullAction
+        if let count = value("cursor_update_count")?.integerValue, let exact = Int(exactly: count) {
+            cursorUpdateCount = exact
+        }
     }
 
     /// Where segments rotate. With a `max_buffer_size`, at most a quarter of it: space comes back
