@@ -127,6 +127,68 @@ import Testing
         #expect(drained.unconfirmedBytes == 0)
         #expect(drained.savedCursor == drained.writeEnd)
     }
+
+    /// Delivers what the test feeds it, batch by batch, until the agent stops it.
+    struct FedInput: InputPlugin {
+        let feed: AsyncStream<Range<Int>>
+
+        func run(_ context: InputContext) async throws {
+            for await numbers in feed { await context.deliver(Scratch.messages(numbers)) }
+            try await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    /// Writes and confirms every batch into its log.
+    struct CollectingOutput: OutputPlugin {
+        let log: NumberLog
+
+        func run(_ context: OutputContext) async throws {
+            while let batch = await context.next() {
+                log.append(Scratch.numbers(batch.messages))
+                batch.confirm()
+            }
+        }
+    }
+
+    @Test func aReloadedBufferedOutputHandsItsQueueToItsReplacement() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var global = GlobalOptions()
+        global.baseDir = scratch.path
+        global.shutdownTimeout = .seconds(10)
+        let (feed, feeder) = AsyncStream<Range<Int>>.makeStream()
+        let input = PipelinePlan.InputPlan(config: Self.config("fed", .input), plugin: FedInput(feed: feed),
+                                           splitter: { TokenSplitter(startOffset: $0) }, decoder: nil,
+                                           sendDecodeFailures: false, canExit: false, retries: .heka)
+        func plan(_ log: NumberLog, generation: Int64) -> PipelinePlan {
+            var config = Self.config("out", .output)
+            config.options["generation"] = .integer(generation)
+            var plan = PipelinePlan()
+            plan.inputs = [input]
+            plan.outputs = [.init(config: config, plugin: CollectingOutput(log: log), matcher: .matchAll, encoder: nil,
+                                  useFraming: false, canExit: false, retries: .heka, queue: .init(capacityBytes: nil, policy: .block),
+                                  buffering: DiskQueueSettings())]
+            return plan
+        }
+        let before = NumberLog()
+        let after = NumberLog()
+        let agent = try Agent(plan: plan(before, generation: 1), global: global, hostname: "test", logger: Logger(label: "test"))
+        let running = Task { await agent.run() }
+        for start in stride(from: 0, to: 1000, by: 100) { feeder.yield(start..<(start + 100)) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while before.all.count < 1000 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+
+        let summary = await agent.reload(plan: plan(after, generation: 2), global: global)
+        #expect(summary.started == ["out"] && summary.stopped == ["out"] && summary.kept == ["fed"])
+        for start in stride(from: 1000, to: 2000, by: 100) { feeder.yield(start..<(start + 100)) }
+        while after.all.count < 1000 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        agent.requestShutdown()
+        #expect(await running.value == .completed)
+        #expect(before.all == Array(0..<1000))
+        #expect(after.all == Array(1000..<2000))
+        #expect(DiskQueueFiles(folder: scratch.path + "/buffers/out").loadCursor()
+            == DiskPosition(segment: 1, offset: Int64(2000 * Scratch.recordSize())))
+    }
 }
 
 /// A shared, appendable list of numbers for test plugins.

@@ -8,27 +8,35 @@ import Synchronization
 final class BlockingWorker: Sendable {
     private struct Jobs {
         var pending = Deque<@Sendable () -> Void>()
+        var started = false
         var stopped = false
     }
 
+    let name: String
     private let jobs = Mutex(Jobs())
     private let ready = DispatchSemaphore(value: 0)
 
+    /// The thread starts with the first job.
     init(name: String) {
-        let thread = Thread { [self] in loop() }
-        thread.name = name
-        thread.start()
+        self.name = name
     }
 
     /// Runs `work` on the worker's thread and returns its result. After `stop`, runs it inline.
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            let accepted = jobs.withLock { jobs in
-                guard !jobs.stopped else { return false }
+            let (accepted, start) = jobs.withLock { jobs -> (Bool, Bool) in
+                guard !jobs.stopped else { return (false, false) }
                 jobs.pending.append { continuation.resume(returning: work()) }
-                return true
+                defer { jobs.started = true }
+                return (true, !jobs.started)
             }
-            if accepted { ready.signal() } else { continuation.resume(returning: work()) }
+            guard accepted else { return continuation.resume(returning: work()) }
+            if start {
+                let thread = Thread { [self] in loop() }
+                thread.name = name
+                thread.start()
+            }
+            ready.signal()
         }
     }
 

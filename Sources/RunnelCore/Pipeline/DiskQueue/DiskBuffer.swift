@@ -180,8 +180,8 @@ public final class DiskBuffer: Sendable {
     }
 
     private struct WriterState {
-        /// Full and dropping (logged once per episode).
-        var dropping = false
+        /// The queue was full at the last batch (logged once per episode).
+        var full = false
         /// `full_action = shutdown` fired: nothing more is written or acknowledged.
         var refusing = false
         var failures = 0
@@ -199,7 +199,7 @@ public final class DiskBuffer: Sendable {
             let records = DiskRecordBatch(batch.messages)
             // Only a batch on its own may exceed the limit (into an empty queue).
             if queue.hasRoom(for: admittedBytes + records.bytes.count, emptyTakesAnything: admitted.isEmpty) {
-                writer.dropping = false
+                writer.full = false
                 admitted.append((batch, records))
                 admittedBytes += records.bytes.count
                 continue
@@ -211,12 +211,13 @@ public final class DiskBuffer: Sendable {
                 await reclaim(queue)
             }
             if !queue.hasRoom(for: records.bytes.count) {
+                if !writer.full {
+                    logger.warning("disk queue full", metadata: ["plugin": "\(name)", "max_buffer_size": "\(settings.maxBufferSize)",
+                                                                 "full_action": "\(settings.fullAction.rawValue)"])
+                }
+                writer.full = true
                 switch settings.fullAction {
                 case .drop:
-                    if !writer.dropping {
-                        logger.warning("disk queue full; dropping batches", metadata: ["plugin": "\(name)", "max_buffer_size": "\(settings.maxBufferSize)"])
-                    }
-                    writer.dropping = true
                     counters.addDropped(batch.messages.count, reason: "buffer_full")
                     batch.drop(reason: "buffer_full")
                     continue
@@ -229,7 +230,6 @@ public final class DiskBuffer: Sendable {
                     guard await waitForRoom(records.bytes.count, in: queue) else { return false }
                 }
             }
-            writer.dropping = false
             admitted.append((batch, records))
             admittedBytes += records.bytes.count
         }
@@ -270,7 +270,6 @@ public final class DiskBuffer: Sendable {
 
     /// `full_action = block`: waits until confirmations free enough segments. False when cancelled.
     private func waitForRoom(_ bytes: Int, in queue: DiskQueue) async -> Bool {
-        logger.info("disk queue full; holding back the inputs", metadata: ["plugin": "\(name)", "max_buffer_size": "\(settings.maxBufferSize)"])
         while !queue.hasRoom(for: bytes) {
             await writerWake.wait()
             if Task.isCancelled { return false }
