@@ -105,6 +105,9 @@ import Testing
         let backlog = try #require(buffer.stats)
         #expect(backlog.unconfirmedBytes == Int64(total * Scratch.recordSize()))
         #expect(backlog.segments > 5)
+        let status = try #require(agent.status().plugins.first { $0.name == "flaky" })
+        #expect(status.diskQueue?.unconfirmedBytes == backlog.unconfirmedBytes)
+        #expect(try #require(status.queueBytes) <= 2 * memoryBytes)
         #expect(peakMemory <= 2 * memoryBytes)
 
         failing.set(false)
