@@ -11,45 +11,32 @@ enum DiskQueueBenchmarks {
     static let batchSize = 1000
 
     static var all: [Benchmark] {
-        let message = accessLogMessage
-        let batch = [Message](repeating: message, count: batchSize)
-        let recordBytes = DiskRecordBatch([message]).bytes.count
+        let recordBytes = DiskRecordBatch([accessLogMessage]).bytes.count
         return [
             Benchmark("diskqueue.frame_only", bytesPerOperation: recordBytes) { count in
                 // The CPU part of an append: encode, frame, checksum; no I/O.
                 var total = 0
-                var done = 0
-                while done < count {
-                    let take = min(batchSize, count - done)
-                    total &+= DiskRecordBatch(take == batchSize ? batch : Array(batch.prefix(take))).bytes.count
-                    done += take
-                }
+                inBatches(count) { total &+= records($0).bytes.count }
                 return total
             },
             Benchmark("diskqueue.append_fsync_per_1000", bytesPerOperation: recordBytes) { count in
                 withQueue { queue in
-                    var appended = 0
-                    while appended < count {
-                        let take = min(batchSize, count - appended)
-                        try queue.append([DiskRecordBatch(take == batchSize ? batch : Array(batch.prefix(take)))])
-                        appended += take
-                    }
-                    return appended
+                    try inBatches(count) { try queue.append([records($0)]) }
+                    return count
                 }
             },
             Benchmark("diskqueue.append_fsync_per_8x1000", bytesPerOperation: recordBytes) { count in
                 withQueue { queue in
-                    var appended = 0
-                    while appended < count {
-                        var group: [DiskRecordBatch] = []
-                        while group.count < 8 && appended < count {
-                            let take = min(batchSize, count - appended)
-                            group.append(DiskRecordBatch(take == batchSize ? batch : Array(batch.prefix(take))))
-                            appended += take
+                    var group: [DiskRecordBatch] = []
+                    try inBatches(count) { take in
+                        group.append(records(take))
+                        if group.count == 8 {
+                            try queue.append(group)
+                            group.removeAll()
                         }
-                        try queue.append(group)
                     }
-                    return appended
+                    if !group.isEmpty { try queue.append(group) }
+                    return count
                 }
             },
             Benchmark("diskqueue.read_back", bytesPerOperation: recordBytes, setUp: { _ = preparedFolder }) { count in
@@ -73,6 +60,23 @@ enum DiskQueueBenchmarks {
         ]
     }
 
+    static let fullBatch = [Message](repeating: accessLogMessage, count: batchSize)
+
+    /// `count` messages' worth of records (at most a batch).
+    static func records(_ count: Int) -> DiskRecordBatch {
+        DiskRecordBatch(count == batchSize ? fullBatch : Array(fullBatch.prefix(count)))
+    }
+
+    /// Calls `body` with the sizes of full batches, then of the partial last one, adding up to `count`.
+    static func inBatches(_ count: Int, _ body: (Int) throws -> Void) rethrows {
+        var done = 0
+        while done < count {
+            let take = min(batchSize, count - done)
+            try body(take)
+            done += take
+        }
+    }
+
     /// Appends on a fresh queue in a scratch folder, removed afterwards.
     static func withQueue(_ body: (DiskQueue) throws -> Int) -> Int {
         let folder = scratchFolder()
@@ -93,10 +97,9 @@ enum DiskQueueBenchmarks {
         let folder = scratchFolder()
         var small = settings
         small.maxFileSize = 4 * 1024 * 1024
-        let batch = [Message](repeating: accessLogMessage, count: batchSize)
         do {
             let queue = try DiskQueue.open(folder: folder, settings: small)
-            for _ in 0..<200 { try queue.append([DiskRecordBatch(batch)]) }
+            for _ in 0..<200 { try queue.append([records(batchSize)]) }
             queue.close()
         } catch {
             print("disk queue benchmark preparation failed: \(error)")
