@@ -26,6 +26,7 @@ run: build
 bench:
 	@deploy/local/setup.sh --bench
 	@Benchmarks/run.sh
+	@Benchmarks/pipeline/run.sh
 
 lint:
 	@duplicates || true

@@ -15,5 +15,7 @@ public enum StandardPlugins {
         JsonEncoder.registration,
         LogOutput.registration,
         FileOutput.registration,
+        CounterFilter.registration,
+        AggregateFilter.registration,
     ]
 }

@@ -11,6 +11,7 @@ struct Runnel: AsyncParsableCommand {
             AgentCommand.self,
             CheckCommand.self,
             DocsCommand.self,
+            TapCommand.self,
             MatchCommand.self,
             CatCommand.self,
             VersionCommand.self,

@@ -5,8 +5,12 @@ public protocol ConfigOptionReading {
     func configValue(forKey key: String) -> ConfigValue?
 }
 
+// The accessors are never inlined: Swift 6.3.1's optimizer crashes (an ownership verification
+// failure in CopyPropagation, -O only) on callers into which several of them were inlined. Reading
+// options is not a hot path, so the calls cost nothing that matters.
 extension ConfigOptionReading {
     /// The value at `path`: the key itself if present, else its dotted parts through sub-tables.
+    @inline(never)
     public func value(at path: String) -> ConfigValue? {
         if let direct = configValue(forKey: path) { return direct }
         var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -16,27 +20,29 @@ extension ConfigOptionReading {
         return value
     }
 
+    @inline(never)
     public func string(_ key: String) -> String? { value(at: key)?.stringValue }
 
-    public func integer(_ key: String) -> Int? {
-        // Not `.flatMap { Int(exactly: $0) }`: inlined into callers, that closure crashes Swift
-        // 6.3.1's CopyPropagation pass in release builds ("Found outside of lifetime use").
-        guard let integer = value(at: key)?.integerValue else { return nil }
-        return Int(exactly: integer)
-    }
+    @inline(never)
+    public func integer(_ key: String) -> Int? { value(at: key)?.integerValue.flatMap { Int(exactly: $0) } }
 
     /// A float, or an integer read as one.
+    @inline(never)
     public func double(_ key: String) -> Double? { value(at: key)?.doubleValue }
 
+    @inline(never)
     public func bool(_ key: String) -> Bool? { value(at: key)?.boolValue }
 
     /// Integer or float seconds, or a string such as "250ms" (see `OptionKind.duration`).
+    @inline(never)
     public func duration(_ key: String) -> Duration? { value(at: key)?.durationValue }
 
     /// Integer bytes or a string such as "64MiB" (see `OptionKind.byteSize`).
+    @inline(never)
     public func byteSize(_ key: String) -> Int? { value(at: key)?.byteSizeValue }
 
     /// An array of strings (nil if any element is not a string).
+    @inline(never)
     public func strings(_ key: String) -> [String]? {
         guard let elements = value(at: key)?.arrayValue else { return nil }
         let strings = elements.compactMap(\.stringValue)
@@ -44,6 +50,7 @@ extension ConfigOptionReading {
     }
 
     /// A table of strings (nil if any value is not a string).
+    @inline(never)
     public func stringMap(_ key: String) -> [String: String]? {
         guard let table = value(at: key)?.tableValue else { return nil }
         var map: [String: String] = [:]
@@ -54,6 +61,7 @@ extension ConfigOptionReading {
         return map
     }
 
+    @inline(never)
     public func table(_ key: String) -> ConfigTable? { value(at: key)?.tableValue }
 }
 

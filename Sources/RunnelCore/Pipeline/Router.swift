@@ -22,6 +22,7 @@ public struct Route: Sendable {
 /// on reload; a batch already being routed finishes on the routes it started with.
 public final class Router: Sendable {
     private let routes: Mutex<[Route]>
+    private let taps = TapSet()
 
     public init(routes: [Route]) {
         self.routes = Mutex(routes)
@@ -33,10 +34,26 @@ public final class Router: Sendable {
         routes.withLock { $0 = newRoutes }
     }
 
+    /// Starts sampling live messages; `removeTap` ends the tap's stream.
+    public func addTap(_ tap: MessageTap) { taps.add(tap) }
+
+    public func removeTap(_ tap: MessageTap) { taps.remove(tap) }
+
+    private func offerToTaps(_ messages: [Message], routes: [Route]) {
+        for tap in taps.all {
+            let pluginMatcher = tap.plugin.flatMap { name in routes.first { $0.name == name }?.matcher }
+            if tap.plugin != nil && pluginMatcher == nil { continue }
+            for message in messages where tap.matcher.matches(message) && (pluginMatcher?.matches(message) ?? true) {
+                tap.offer(message)
+            }
+        }
+    }
+
     /// Routes `messages`; `acknowledgement` (already holding the router's reference) is released
     /// when routing is done, so a batch nobody wanted settles at once.
     public func route(_ messages: [Message], acknowledgement: BatchAcknowledgement?, loopDepth: Int = 0) async {
         let routes = currentRoutes
+        if !taps.isEmpty { offerToTaps(messages, routes: routes) }
         var wanted = [Bool](repeating: false, count: messages.count)
         for route in routes {
             var selected: [Message] = []

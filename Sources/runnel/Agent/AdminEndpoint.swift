@@ -26,6 +26,42 @@ enum AdminEndpoint {
         return server
     }
 
+    /// `/tap?matcher=EXPR&plugin=NAME`: JSON lines of live messages until the client disconnects.
+    static func tapResponse(_ request: HTTPRequest, agent: Agent) -> HTTPResponse {
+        let query = request.queryItems
+        let matcher: MessageMatcher
+        do {
+            matcher = try MessageMatcher(query["matcher"] ?? "TRUE")
+        } catch {
+            return .text(400, "\(error)\n")
+        }
+        let tap = agent.tap(matcher: matcher, plugin: query["plugin"].flatMap { $0.isEmpty ? nil : $0 })
+        let lines = AsyncStream<[UInt8]> { continuation in
+            let pump = Task {
+                for await message in tap.messages {
+                    var line = MessageJSON.encode(message)
+                    line.append(0x0A)
+                    if case .terminated = continuation.yield(line) { break }
+                }
+                continuation.finish()
+            }
+            // A blank line every few seconds: a client that went away is noticed even when no
+            // message matches (the write fails), and its tap is removed.
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    if case .terminated = continuation.yield([0x0A]) { break }
+                }
+            }
+            continuation.onTermination = { _ in
+                pump.cancel()
+                heartbeat.cancel()
+                agent.endTap(tap)
+            }
+        }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/x-ndjson")], body: .stream(lines))
+    }
+
     static func handle(_ request: HTTPRequest, agent: Agent) async -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/healthz"):
@@ -34,9 +70,11 @@ enum AdminEndpoint {
             return .text(200, PrometheusText.render(agent.status()), contentType: "text/plain; version=0.0.4")
         case ("GET", "/status"):
             return .json(200, StatusJSON.render(agent.status()))
+        case ("GET", "/tap"):
+            return tapResponse(request, agent: agent)
         case ("GET", "/"):
             return .text(200, StatusPage.render(agent.status()), contentType: "text/html; charset=utf-8")
-        case (_, "/healthz"), (_, "/metrics"), (_, "/status"), (_, "/"):
+        case (_, "/healthz"), (_, "/metrics"), (_, "/status"), (_, "/tap"), (_, "/"):
             return .text(405, "method not allowed\n")
         default:
             return .text(404, "not found\n")

@@ -94,7 +94,7 @@ public final class Agent: Sendable {
 
         let saver = Task { [logger] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: self.global.checkpointInterval)
                 for input in self.inputs { input.saveCheckpoints(logger: logger) }
             }
         }

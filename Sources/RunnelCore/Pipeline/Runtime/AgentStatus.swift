@@ -47,3 +47,16 @@ extension Agent {
                            now: WallClock.nowNanoseconds(), plugins: plugins)
     }
 }
+
+extension Agent {
+    /// A live sample of routed messages for `runnel tap`; call `endTap` when the reader goes away.
+    public func tap(matcher: MessageMatcher, plugin: String?) -> MessageTap {
+        let tap = MessageTap(matcher: matcher, plugin: plugin)
+        router.addTap(tap)
+        return tap
+    }
+
+    public func endTap(_ tap: MessageTap) {
+        router.removeTap(tap)
+    }
+}

@@ -28,6 +28,8 @@ public struct LogstreamerInput: InputPlugin {
         public var rotationGrace: Duration = .seconds(1)
         /// Host name in the messages; the agent's when nil.
         public var hostname: String?
+        /// The longest sleep between polls of files with no new data (Heka's `check_data_interval`).
+        public var maxIdleWait: Duration = .milliseconds(250)
 
         public init(logDirectory: String, fileMatch: @escaping @Sendable (String) -> Bool) {
             self.logDirectory = logDirectory
@@ -81,7 +83,7 @@ private struct DirectoryFollower {
                 idleSleep = .milliseconds(10)
             } else {
                 try? await Task.sleep(for: idleSleep)
-                idleSleep = min(idleSleep * 2, .milliseconds(250))
+                idleSleep = min(idleSleep * 2, options.maxIdleWait)
             }
         }
     }
