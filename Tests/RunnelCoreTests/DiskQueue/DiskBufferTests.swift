@@ -23,6 +23,11 @@ import Testing
     }
 
     struct Rig {
+        /// How long a test waits for what must happen. Generous: an fdatasync can take seconds
+        /// while other tests write large files (ext4 commits their data with ours); a quiet
+        /// machine passes these tests in well under a second.
+        static let patience: Duration = .seconds(60)
+
         let scratch: Scratch
         let intake: BatchQueue
         let buffer: DiskBuffer
@@ -57,7 +62,7 @@ import Testing
         }
 
         /// Takes delivered batches until `count` messages arrived or `timeout` passed.
-        func take(_ count: Int, confirm: Bool = true, timeout: Duration = .seconds(10)) async -> [Int] {
+        func take(_ count: Int, confirm: Bool = true, timeout: Duration = Rig.patience) async -> [Int] {
             var numbers: [Int] = []
             let deadline = ContinuousClock.now + timeout
             while numbers.count < count, ContinuousClock.now < deadline {
@@ -69,7 +74,7 @@ import Testing
         }
     }
 
-    static func waitUntil(_ timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(_ timeout: Duration = Rig.patience, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { return false }
