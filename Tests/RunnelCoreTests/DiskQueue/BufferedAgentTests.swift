@@ -72,7 +72,7 @@ import Testing
         var global = GlobalOptions()
         global.baseDir = scratch.path
         global.pluginQueueBytes = memoryBytes
-        global.shutdownTimeout = .seconds(10)
+        global.shutdownTimeout = .seconds(60)
 
         let settled = Counter()
         let failing = Flag(true)
@@ -158,7 +158,7 @@ import Testing
         defer { scratch.remove() }
         var global = GlobalOptions()
         global.baseDir = scratch.path
-        global.shutdownTimeout = .seconds(10)
+        global.shutdownTimeout = .seconds(60)
         let (feed, feeder) = AsyncStream<Range<Int>>.makeStream()
         let input = PipelinePlan.InputPlan(config: Self.config("fed", .input), plugin: FedInput(feed: feed),
                                            splitter: { TokenSplitter(startOffset: $0) }, decoder: nil,

@@ -85,6 +85,8 @@ public final class DiskQueue: Sendable {
         var active: UInt64
         var bytesOnDisk: Int64
         var confirmed: DiskPosition
+        /// A copy of what the cursor file holds, readable without waiting for a cursor write.
+        var savedCursor: DiskPosition
         var settledSinceSave = 0
 
         var writeEnd: DiskPosition { DiskPosition(segment: active, offset: sizes[active] ?? 0) }
@@ -115,7 +117,8 @@ public final class DiskQueue: Sendable {
         reader = Mutex(ReaderState(position: recovered.cursor, scanner: nil))
         saver = Mutex(recovered.savedCursor)
         table = Mutex(SegmentTable(sizes: recovered.sizes, active: recovered.active,
-                                   bytesOnDisk: recovered.sizes.values.reduce(0, +), confirmed: recovered.cursor))
+                                   bytesOnDisk: recovered.sizes.values.reduce(0, +), confirmed: recovered.cursor,
+                                   savedCursor: recovered.savedCursor))
     }
 
     // MARK: appending
@@ -304,7 +307,10 @@ public final class DiskQueue: Sendable {
             if cursor != saved {
                 try files.saveCursor(cursor)
                 saved = cursor
-                table.withLock { $0.settledSinceSave = 0 }
+                table.withLock { table in
+                    table.settledSinceSave = 0
+                    table.savedCursor = cursor
+                }
             }
             guard !consumed.isEmpty else { return }
             for segment in consumed.sorted() {
@@ -343,14 +349,13 @@ public final class DiskQueue: Sendable {
     }
 
     public var stats: DiskQueueStats {
-        let saved = saver.withLock { $0 }
-        return table.withLock { table in
+        table.withLock { table in
             var unconfirmed: Int64 = 0
             for (segment, size) in table.sizes where segment >= table.confirmed.segment {
                 unconfirmed += segment == table.confirmed.segment ? max(0, size - table.confirmed.offset) : size
             }
             return DiskQueueStats(bytesOnDisk: table.bytesOnDisk, segments: table.sizes.count, unconfirmedBytes: unconfirmed,
-                                  confirmed: table.confirmed, savedCursor: saved, writeEnd: table.writeEnd)
+                                  confirmed: table.confirmed, savedCursor: table.savedCursor, writeEnd: table.writeEnd)
         }
     }
 
