@@ -131,6 +131,15 @@ import Testing
         #expect(drained.savedCursor == drained.writeEnd)
     }
 
+    @Test func bufferFoldersAreNamedAfterThePluginAndStayInsideBuffers() {
+        #expect(Agent.bufferFolderName("es-out") == "es-out")
+        #expect(Agent.bufferFolderName("a/b c") == "a%2Fb%20c")
+        #expect(Agent.bufferFolderName("..") == "%2E%2E")
+        #expect(Agent.bufferFolderName(".") == "%2E")
+        #expect(Agent.bufferFolderName("") == "%")
+        #expect(Agent.bufferFolderName("%") == "%25")
+    }
+
     /// Delivers what the test feeds it, batch by batch, until the agent stops it.
     struct FedInput: InputPlugin {
         let feed: AsyncStream<Range<Int>>

@@ -166,6 +166,9 @@ public final class DiskBuffer: Sendable {
         var writer = WriterState()
         while let first = await withTaskCancellationHandler(operation: { await intake.pop() },
                                                             onCancel: { [intake] in intake.close() }) {
+            // Cancelled (the agent gave up waiting): what is left stays unsettled, to be read
+            // again by the inputs, rather than each batch costing one more fdatasync.
+            if Task.isCancelled { break }
             var group = [first]
             var bytes = first.byteSize
             while group.count < Self.groupCommitBatches, bytes < Self.groupCommitBytes, let more = intake.tryPop() {

@@ -8,12 +8,20 @@ extension Agent {
         }
         guard let settings else { return nil }
         return DiskBuffer(
-            name: name, folder: global.baseDir + "/buffers/" + CheckpointStore.encode(name), settings: settings,
+            name: name, folder: global.baseDir + "/buffers/" + Self.bufferFolderName(name), settings: settings,
             intake: intake, deliveryCapacityBytes: queue.capacityBytes ?? global.pluginQueueBytes, counters: counters,
             logger: logger, retries: retries
         ) { [weak self] alarm in
             self?.bufferAlarm(alarm, plugin: name, canExit: canExit)
         }
+    }
+
+    /// The plugin name as a folder name: percent-encoded like checkpoint files, and never empty,
+    /// `.` or `..` (a lone `%` cannot come out of the encoding, so the empty name gets that).
+    static func bufferFolderName(_ name: String) -> String {
+        let encoded = CheckpointStore.encode(name)
+        if encoded.isEmpty { return "%" }
+        return encoded.allSatisfy { $0 == "." } ? String(repeating: "%2E", count: encoded.count) : encoded
     }
 
     private func bufferAlarm(_ alarm: DiskBuffer.Alarm, plugin name: String, canExit: Bool) {
