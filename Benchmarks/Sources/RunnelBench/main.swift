@@ -2,6 +2,7 @@
 let registry: [Benchmark] = [
     // Each suite adds its list here.
 ] + CodecBenchmarks.all + MatcherBenchmarks.all + JSONBenchmarks.all + FilterBenchmarks.all + DecoderBenchmarks.all
+    + DiskQueueBenchmarks.all
 
 let filters = Array(CommandLine.arguments.dropFirst())
 let harness = Harness()

@@ -106,7 +106,7 @@ public enum PipelineBuilder {
                 plan.filters.append(.init(config: section, plugin: filter, matcher: matcher,
                                           tickerInterval: section.duration("ticker_interval"),
                                           canExit: section.bool("can_exit") ?? false, retries: retries(section),
-                                          queue: queueSettings(section)))
+                                          queue: queueSettings(section), buffering: DiskQueueSettings(section: section)))
             case .output(let output):
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 var encoder: (any Encoder)?
@@ -119,7 +119,7 @@ public enum PipelineBuilder {
                                           matcher: matcher, encoder: encoder,
                                           useFraming: section.bool("use_framing") ?? false,
                                           canExit: section.bool("can_exit") ?? false, retries: retries(section),
-                                          queue: queueSettings(section)))
+                                          queue: queueSettings(section), buffering: DiskQueueSettings(section: section)))
             case .splitter, .decoder, .encoder:
                 break
             }
