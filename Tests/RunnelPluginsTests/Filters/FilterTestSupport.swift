@@ -65,5 +65,4 @@ extension Message {
         return values.first?.string
     }
 
-    var fieldNames: [String] { fields.map(\.name.string) }
 }
