@@ -39,7 +39,11 @@ let package = Package(
             ]),
         .target(
             name: "RunnelPlugins",
-            dependencies: ["RunnelCore"]),
+            dependencies: [
+                "RunnelCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .target(
             name: "RunnelHTTP",
             dependencies: [

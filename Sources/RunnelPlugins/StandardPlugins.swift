@@ -5,6 +5,8 @@ public enum StandardPlugins {
     public static let all: [PluginRegistration] = [
         LogstreamerInput.registration,
         StdinInput.registration,
+        TcpInput.registration,
+        UdpInput.registration,
         TokenSplitter.registration,
         NullSplitter.registration,
         HekaFramingSplitter.registration,
@@ -21,6 +23,7 @@ public enum StandardPlugins {
         JsonEncoder.registration,
         LogOutput.registration,
         FileOutput.registration,
+        TcpOutput.registration,
         CounterFilter.registration,
         AggregateFilter.registration,
     ]
