@@ -158,9 +158,16 @@ public final class DiskBuffer: Sendable {
 
     // MARK: writer
 
-    /// Most batches one append (one fdatasync) takes from the intake.
+    /// Most batches, and most (estimated) bytes, one append (one fdatasync) takes from the intake.
+    /// A couple of MiB per fdatasync already makes the disk's bandwidth, not its latency, the limit.
     static let groupCommitBatches = 64
-    static let groupCommitBytes = 8 * 1024 * 1024
+    static let groupCommitBytes = 2 * 1024 * 1024
+
+    /// The delivery queue of a buffered plugin whose intake holds `queueBytes`: a quarter of that
+    /// (at least 64 KiB). Its messages are safe on disk, so it only has to keep the plugin busy.
+    public static func deliveryCapacity(forQueueBytes queueBytes: Int) -> Int {
+        max(64 * 1024, queueBytes / 4)
+    }
 
     private func writeLoop(_ queue: DiskQueue) async {
         var writer = WriterState()

@@ -2,14 +2,14 @@
 extension Agent {
     /// The disk queue for a destination that asks for one, in `base_dir/buffers/<plugin name>`.
     func makeBuffer(_ kind: RunningDestination.Kind, intake: BatchQueue, counters: PluginCounters) -> DiskBuffer? {
-        let (name, settings, queue, retries, canExit) = switch kind {
-        case .filter(let plan): (plan.config.name, plan.buffering, plan.queue, plan.retries, plan.canExit)
-        case .output(let plan): (plan.config.name, plan.buffering, plan.queue, plan.retries, plan.canExit)
+        let (name, settings, retries, canExit) = switch kind {
+        case .filter(let plan): (plan.config.name, plan.buffering, plan.retries, plan.canExit)
+        case .output(let plan): (plan.config.name, plan.buffering, plan.retries, plan.canExit)
         }
         guard let settings else { return nil }
         return DiskBuffer(
             name: name, folder: global.baseDir + "/buffers/" + Self.bufferFolderName(name), settings: settings,
-            intake: intake, deliveryCapacityBytes: queue.capacityBytes ?? global.pluginQueueBytes, counters: counters,
+            intake: intake, deliveryCapacityBytes: DiskBuffer.deliveryCapacity(forQueueBytes: intake.capacityBytes), counters: counters,
             logger: logger, retries: retries
         ) { [weak self] alarm in
             self?.bufferAlarm(alarm, plugin: name, canExit: canExit)
