@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "runnel", targets: ["runnel"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
+        .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,7 +39,11 @@ let package = Package(
             ]),
         .target(
             name: "RunnelPlugins",
-            dependencies: ["RunnelCore"]),
+            dependencies: [
+                "RunnelCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .target(
             name: "RunnelHTTP",
             dependencies: [

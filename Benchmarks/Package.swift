@@ -11,7 +11,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "RunnelBench",
-            dependencies: [.product(name: "RunnelCore", package: "Runnel")],
+            dependencies: [
+                .product(name: "RunnelCore", package: "Runnel"),
+                .product(name: "RunnelPlugins", package: "Runnel"),
+            ],
             ),
     ],
     swiftLanguageModes: [.v6]

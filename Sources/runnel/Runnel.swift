@@ -14,6 +14,7 @@ struct Runnel: AsyncParsableCommand {
             TapCommand.self,
             MatchCommand.self,
             CatCommand.self,
+            InjectCommand.self,
             VersionCommand.self,
         ])
 }

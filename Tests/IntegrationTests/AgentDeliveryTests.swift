@@ -22,23 +22,6 @@ import Testing
         return Data(bytes)
     }
 
-    static func config(_ scratch: ScratchFolder, output: String, extra: String = "") -> String {
-        """
-        [runnel]
-        base_dir = "\(scratch.url.path)/state"
-        admin_address = "127.0.0.1:0"
-        \(extra)
-
-        [logs]
-        type = "LogstreamerInput"
-        log_directory = "\(scratch.url.path)/logs"
-        file_match = '.*\\.log'
-        rescan_interval = "100ms"
-
-        \(output)
-        """
-    }
-
     static func lineNumbers(in path: String) throws -> [Int] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return data.split(separator: 0x0A).map { line in
@@ -53,13 +36,8 @@ import Testing
         let logPath = try scratch.file("logs/big.log", Data())
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let outputPath = scratch.url.path + "/out.log"
-        let config = try scratch.file("agent.toml", Self.config(scratch, output: """
-            [out]
-            type = "FileOutput"
-            message_matcher = "TRUE"
-            path = "\(outputPath)"
-            encoder = "PayloadEncoder"
-            """))
+        let config = try scratch.file("agent.toml", AgentConfigs.followingLogs(
+            scratch, outputs: AgentConfigs.fileOutput("out", path: outputPath)))
         func outputSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: outputPath)[.size] as? Int) ?? 0 }
         let deadline = ContinuousClock.now + .seconds(240)
 
@@ -118,7 +96,7 @@ import Testing
     }
 
     static func consoleConfig(_ scratch: ScratchFolder, policy: String) -> String {
-        config(scratch, output: """
+        AgentConfigs.followingLogs(scratch, outputs: """
             [console]
             type = "LogOutput"
             message_matcher = "TRUE"

@@ -6,29 +6,8 @@ import Testing
 /// counters, nothing is lost, and a bad configuration leaves the running one in place.
 @Suite struct AgentReloadTests {
     static func config(_ scratch: ScratchFolder, secondPath: String) -> String {
-        """
-        [runnel]
-        base_dir = "\(scratch.url.path)/state"
-        admin_address = "127.0.0.1:0"
-
-        [logs]
-        type = "LogstreamerInput"
-        log_directory = "\(scratch.url.path)/logs"
-        file_match = '.*\\.log'
-        rescan_interval = "100ms"
-
-        [first]
-        type = "FileOutput"
-        message_matcher = "TRUE"
-        path = "\(scratch.url.path)/first.out"
-        encoder = "PayloadEncoder"
-
-        [second]
-        type = "FileOutput"
-        message_matcher = "TRUE"
-        path = "\(scratch.url.path)/\(secondPath)"
-        encoder = "PayloadEncoder"
-        """
+        AgentConfigs.followingLogs(scratch, outputs: AgentConfigs.fileOutput("first", path: scratch.url.path + "/first.out")
+            + "\n\n" + AgentConfigs.fileOutput("second", path: scratch.url.path + "/" + secondPath))
     }
 
     static func lines(_ path: String) -> [Substring] {

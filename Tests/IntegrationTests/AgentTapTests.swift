@@ -9,23 +9,8 @@ import Testing
         let scratch = try ScratchFolder()
         try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let logPath = try scratch.file("logs/app.log", Data())
-        let config = try scratch.file("agent.toml", """
-            [runnel]
-            base_dir = "\(scratch.url.path)/state"
-            admin_address = "127.0.0.1:0"
-
-            [logs]
-            type = "LogstreamerInput"
-            log_directory = "\(scratch.url.path)/logs"
-            file_match = '.*\\.log'
-            rescan_interval = "100ms"
-
-            [sink]
-            type = "FileOutput"
-            message_matcher = "TRUE"
-            path = "\(scratch.url.path)/out.log"
-            encoder = "PayloadEncoder"
-            """)
+        let config = try scratch.file("agent.toml", AgentConfigs.followingLogs(
+            scratch, outputs: AgentConfigs.fileOutput("sink", path: scratch.url.path + "/out.log")))
         let agent = try AgentProcess(config: config, baseDir: scratch.url.path + "/state", logFolder: scratch.url.path)
         let admin = try #require(await agent.adminAddress(), "\(agent.stderrText)")
 

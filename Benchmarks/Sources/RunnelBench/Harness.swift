@@ -7,10 +7,13 @@ struct Benchmark {
     /// Bytes processed per operation, when a MiB/s figure makes sense.
     let bytesPerOperation: Int?
     let body: (Int) -> Int
+    /// Untimed preparation (files to read back, say), run once before the first sample.
+    let setUp: (() -> Void)?
 
-    init(_ name: String, bytesPerOperation: Int? = nil, body: @escaping (Int) -> Int) {
+    init(_ name: String, bytesPerOperation: Int? = nil, setUp: (() -> Void)? = nil, body: @escaping (Int) -> Int) {
         self.name = name
         self.bytesPerOperation = bytesPerOperation
+        self.setUp = setUp
         self.body = body
     }
 }
@@ -23,6 +26,7 @@ struct Harness {
     var samples = 5
 
     func run(_ benchmark: Benchmark) {
+        benchmark.setUp?()
         var sink = 0
         var iterations = 1
         // Calibrate: grow n until one sample takes long enough to time reliably.

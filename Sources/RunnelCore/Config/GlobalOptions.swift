@@ -16,6 +16,8 @@ public struct GlobalOptions: Sendable, Equatable {
     public var pluginQueueBytes: Int
     /// How long shutdown waits for outputs to confirm queued messages.
     public var shutdownTimeout: Duration
+    /// How often inputs' confirmed positions are saved; a crash re-reads at most this much.
+    public var checkpointInterval: Duration
     /// The section the options came from, or nil when the config has none.
     public var location: FileLocation?
 
@@ -28,6 +30,7 @@ public struct GlobalOptions: Sendable, Equatable {
         inputQueueBytes = 4 * 1024 * 1024
         pluginQueueBytes = 8 * 1024 * 1024
         shutdownTimeout = .seconds(30)
+        checkpointInterval = .seconds(1)
         location = nil
     }
 
@@ -42,6 +45,7 @@ public struct GlobalOptions: Sendable, Equatable {
         inputQueueBytes = table.byteSize("input_queue_bytes") ?? inputQueueBytes
         pluginQueueBytes = table.byteSize("plugin_queue_bytes") ?? pluginQueueBytes
         shutdownTimeout = table.duration("shutdown_timeout") ?? shutdownTimeout
+        checkpointInterval = table.duration("checkpoint_interval") ?? checkpointInterval
         self.location = location
     }
 
@@ -62,6 +66,8 @@ public struct GlobalOptions: Sendable, Equatable {
                    summary: "Bytes each input may have read but not yet routed; a full queue pauses the input."),
         OptionSpec("plugin_queue_bytes", .byteSize, default: "8MiB",
                    summary: "Bytes of messages each filter and output may hold in memory; when full, `block` holds back the inputs."),
+        OptionSpec("checkpoint_interval", .duration, default: "1s",
+                   summary: "How often inputs save the positions their outputs confirmed; after a crash, at most this much is read again (delivered twice)."),
         OptionSpec("shutdown_timeout", .duration, default: "30s",
                    summary: "How long shutdown waits for outputs to confirm queued messages before exiting."),
     ] + hekadOnlyOptions

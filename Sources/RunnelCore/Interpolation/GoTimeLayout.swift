@@ -166,6 +166,18 @@ public struct GoTimeLayout: Sendable, Equatable {
             guard count >= min else { throw fail("expected \(min == max ? "\(min)" : "\(min)-\(max)") digits") }
             return value
         }
+        /// Digits after a decimal point as nanoseconds (any count; past nine they are ignored).
+        func fractionDigits() -> (nanoseconds: Int, digits: Int) {
+            let start = index
+            var value = 0
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if index - start < 9 { value = value * 10 + Int(bytes[index] - 0x30) }
+                index += 1
+            }
+            let count = index - start
+            if count < 9 { for _ in count..<9 { value *= 10 } }
+            return (value, count)
+        }
         func name(_ names: [String]) throws(ParseError) -> Int {
             for (position, candidate) in names.enumerated() {
                 let utf8 = Array(candidate.utf8)
@@ -213,15 +225,7 @@ public struct GoTimeLayout: Sendable, Equatable {
                 if !nextIsFraction, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."),
                    bytes[index + 1] >= 0x30, bytes[index + 1] <= 0x39 {
                     index += 1
-                    let start = index
-                    var value = 0
-                    while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                        if index - start < 9 { value = value * 10 + Int(bytes[index] - 0x30) }
-                        index += 1
-                    }
-                    let count = index - start
-                    if count < 9 { for _ in count..<9 { value *= 10 } }
-                    nanos = value
+                    nanos = fractionDigits().nanoseconds
                 }
             case .amPM: pm = try name(["AM", "PM"]) == 1
             case .weekdayShort: _ = try name(Self.weekdaysShort)
@@ -253,16 +257,9 @@ public struct GoTimeLayout: Sendable, Equatable {
                 // Go accepts any number of fractional digits when parsing.
                 if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
                     index += 1
-                    let start = index
-                    var value = 0
-                    while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                        if index - start < 9 { value = value * 10 + Int(bytes[index] - 0x30) }
-                        index += 1
-                    }
-                    let count = index - start
-                    guard count > 0 else { throw fail("expected fractional seconds") }
-                    if count < 9 { for _ in count..<9 { value *= 10 } }
-                    nanos = value
+                    let fraction = fractionDigits()
+                    guard fraction.digits > 0 else { throw fail("expected fractional seconds") }
+                    nanos = fraction.nanoseconds
                 } else if !trimmed && digits > 0 {
                     throw fail("expected fractional seconds")
                 }

@@ -29,6 +29,19 @@ public struct ByteString: Sendable, Hashable, Comparable {
 
     public var isValidUTF8: Bool { validString != nil }
 
+    /// Hashes the bytes as one buffer (the synthesized hash fed the hasher a byte at a time, a
+    /// quarter of AggregateFilter's time when grouping by a field).
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    @inlinable
+    public static func == (lhs: ByteString, rhs: ByteString) -> Bool {
+        lhs.bytes == rhs.bytes
+    }
+
     @inlinable
     public static func < (lhs: ByteString, rhs: ByteString) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)

@@ -20,6 +20,8 @@ public final class BatchQueue: Sendable {
         case full
         /// The queue was closed (shutdown or reload); the batch was not taken.
         case closed
+        /// The producer's task was cancelled while it waited for room; the batch was not taken.
+        case cancelled
     }
 
     private struct State {
@@ -28,7 +30,10 @@ public final class BatchQueue: Sendable {
         var closed = false
         var waitingConsumers: [(id: UInt64, continuation: CheckedContinuation<RoutedBatch?, Never>)] = []
         var nextConsumerID: UInt64 = 0
-        var waitingProducers: [(batch: RoutedBatch, continuation: CheckedContinuation<PushResult, Never>)] = []
+        var waitingProducers: [(id: UInt64, batch: RoutedBatch, continuation: CheckedContinuation<PushResult, Never>)] = []
+        var nextProducerID: UInt64 = 0
+        /// Producers cancelled before they registered (the cancellation handler ran first).
+        var cancelledProducers: Set<UInt64> = []
     }
 
     public let capacityBytes: Int
@@ -70,19 +75,38 @@ public final class BatchQueue: Sendable {
             consumer.resume(returning: batch)
             return .accepted
         case .wait:
-            return await withCheckedContinuation { continuation in
-                let resumeNow: PushResult? = state.withLock { state in
-                    // Re-check: the consumer may have made room between the two locks.
-                    if state.closed { return .closed }
-                    if state.batches.isEmpty || state.bytes + batch.byteSize <= capacityBytes {
-                        state.batches.append(batch)
-                        state.bytes += batch.byteSize
-                        return .accepted
+            // A waiting producer can be cancelled (an input stopping at shutdown or reload while
+            // its destination is stuck): it gets `.cancelled` and its batch stays unsettled, so the
+            // input will read it again rather than lose it.
+            let id = state.withLock { state -> UInt64 in
+                state.nextProducerID += 1
+                return state.nextProducerID
+            }
+            return await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow: PushResult? = state.withLock { state in
+                        if state.cancelledProducers.remove(id) != nil { return .cancelled }
+                        // Re-check: the consumer may have made room between the two locks.
+                        if state.closed { return .closed }
+                        if state.batches.isEmpty || state.bytes + batch.byteSize <= capacityBytes {
+                            state.batches.append(batch)
+                            state.bytes += batch.byteSize
+                            return .accepted
+                        }
+                        state.waitingProducers.append((id, batch, continuation))
+                        return nil
                     }
-                    state.waitingProducers.append((batch, continuation))
+                    if let resumeNow { continuation.resume(returning: resumeNow) }
+                }
+            } onCancel: {
+                let waiting = state.withLock { state -> CheckedContinuation<PushResult, Never>? in
+                    if let index = state.waitingProducers.firstIndex(where: { $0.id == id }) {
+                        return state.waitingProducers.remove(at: index).continuation
+                    }
+                    state.cancelledProducers.insert(id)
                     return nil
                 }
-                if let resumeNow { continuation.resume(returning: resumeNow) }
+                waiting?.resume(returning: .cancelled)
             }
         }
     }

@@ -95,9 +95,13 @@ public final class Router: Sendable {
         case .full:
             route.counters.addDropped(selected.count, reason: "queue_full")
             batch.drop(reason: "queue_full")
-        case .closed:
-            route.counters.addDropped(selected.count, reason: "shutdown")
-            batch.drop(reason: "shutdown")
+        case .closed, .cancelled:
+            // Not delivered, and not dropped either: an input's batch stays unsettled, so its
+            // checkpoint never passes these messages and they are read again after a restart.
+            // Messages a filter injected have no input to re-read them: those are lost, counted.
+            if acknowledgement == nil {
+                route.counters.addDropped(selected.count, reason: "shutdown")
+            }
         }
     }
 }

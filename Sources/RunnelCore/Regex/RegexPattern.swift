@@ -39,6 +39,7 @@ public final class RegexPattern: @unchecked Sendable {
             throw CompileError(pattern: pattern, offset: errorOffset, message: PCRE2Regex.message(for: errorCode))
         }
         isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        if isJITCompiled { _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_PARTIAL_HARD) }  // for `search`
         code = compiled
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
@@ -54,30 +55,53 @@ public final class RegexPattern: @unchecked Sendable {
 
     /// The first match at or after byte `start`.
     public func firstMatch<C: Collection>(in subject: C, from start: Int = 0) -> Match? where C.Element == UInt8 {
-        if let result = subject.withContiguousStorageIfAvailable({ match($0, from: start) }) { return result }
-        return Array(subject).withUnsafeBufferPointer { match($0, from: start) }
+        if case .found(let match) = run(subject, from: start, options: 0) { return match }
+        return nil
     }
 
-    private func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int) -> Match? {
-        guard start <= subject.count, let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
+    /// What a search of text that may still grow found (PCRE2's hard partial matching).
+    public enum Search: Sendable, Equatable {
+        case found(Match)
+        /// A match may start or grow past the end of the text read so far (`\n+` ending it,
+        /// half a multi-byte delimiter): wait for more text before deciding.
+        case needsMoreInput
+        case notFound
+    }
+
+    /// The first match at or after byte `start` that more text could not change: for splitters
+    /// reading a stream in chunks.
+    public func search<C: Collection>(in subject: C, from start: Int = 0) -> Search where C.Element == UInt8 {
+        run(subject, from: start, options: PCRE2_PARTIAL_HARD)
+    }
+
+    private func run<C: Collection>(_ subject: C, from start: Int, options: UInt32) -> Search where C.Element == UInt8 {
+        if let result = subject.withContiguousStorageIfAvailable({ match($0, from: start, options: options) }) { return result }
+        return Array(subject).withUnsafeBufferPointer { match($0, from: start, options: options) }
+    }
+
+    private func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, options: UInt32) -> Search {
+        guard start <= subject.count, let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return .notFound }
         defer { pcre2_match_data_free_8(matchData) }
         var empty: UInt8 = 0
         let result: Int32 = withUnsafePointer(to: &empty) { fallback in
             let base = subject.baseAddress ?? fallback
-            return isJITCompiled
+            // pcre2_match uses the JIT code compiled for the options given, or interprets.
+            return isJITCompiled && options == 0
                 ? pcre2_jit_match_8(code, base, subject.count, start, 0, matchData, nil)
-                : pcre2_match_8(code, base, subject.count, start, 0, matchData, nil)
+                : pcre2_match_8(code, base, subject.count, start, options, matchData, nil)
         }
-        guard result >= 0, let ovector = pcre2_get_ovector_pointer_8(matchData) else { return nil }
+        if result == PCRE2_ERROR_PARTIAL { return .needsMoreInput }
+        guard result >= 0, let ovector = pcre2_get_ovector_pointer_8(matchData) else { return .notFound }
         let unset = ~Int(0)
         func range(_ group: Int) -> Range<Int>? {
-            let lower = Int(bitPattern: UInt(ovector[2 * group]))
-            let upper = Int(bitPattern: UInt(ovector[2 * group + 1]))
+            // PCRE2_UNSET is all bits set; PCRE2_SIZE imports as Int on Linux, so convert by bits.
+            let lower = Int(truncatingIfNeeded: ovector[2 * group])
+            let upper = Int(truncatingIfNeeded: ovector[2 * group + 1])
             guard lower != unset, upper != unset, lower <= upper else { return nil }
             return lower..<upper
         }
-        guard let whole = range(0) else { return nil }
-        return Match(range: whole, groups: (0...groupCount).dropFirst().map { range($0) })
+        guard let whole = range(0) else { return .notFound }
+        return .found(Match(range: whole, groups: (0...groupCount).dropFirst().map { range($0) }))
     }
 
     private static func readNameTable(_ code: OpaquePointer) -> [(name: String, number: Int)] {

@@ -55,21 +55,7 @@ extension HekaFramingSplitter {
             hekaCompatible: true, implicitInstance: true)
     ) { config, context throws(PluginBuildError) in
         let maxSize = context.global.maxMessageSize
-        var configuredVerifier: HekaSignatureVerifier?
-        if !(config.bool("skip_authentication") ?? false), let signers = config.table("signer"), !signers.isEmpty {
-            var keys: [HekaSignatureVerifier.SignerID: [UInt8]] = [:]
-            for entry in signers.entries {
-                // Heka names each signer table NAME_VERSION.
-                guard let underscore = entry.key.lastIndex(of: "_"),
-                      let version = UInt32(entry.key[entry.key.index(after: underscore)...]),
-                      let key = entry.value.tableValue?.string("hmac_key") else {
-                    throw PluginBuildError(key: "signer.\(entry.key)", "expected a [signer.NAME_VERSION] table with hmac_key")
-                }
-                keys[HekaSignatureVerifier.SignerID(name: String(entry.key[..<underscore]), version: version)] = Array(key.utf8)
-            }
-            configuredVerifier = HekaSignatureVerifier(keys: keys, requireSignature: true)
-        }
-        let verifier = configuredVerifier
+        let verifier = (config.bool("skip_authentication") ?? false) ? nil : try signatureVerifier(config)
         return .splitter { offset in HekaFramingSplitter(maxMessageSize: maxSize, verifier: verifier, startOffset: offset) }
     }
 }

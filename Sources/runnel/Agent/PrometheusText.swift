@@ -30,6 +30,10 @@ enum PrometheusText {
                plugins.compactMap { plugin in plugin.queueBytes.map { (labels(plugin), $0) } })
         family("runnel_queue_batches", "gauge", "Batches waiting in a filter's or output's queue.",
                plugins.compactMap { plugin in plugin.queueBatches.map { (labels(plugin), $0) } })
+        family("runnel_disk_queue_bytes", "gauge", "Bytes of a buffered plugin's disk queue segment files.",
+               plugins.compactMap { plugin in plugin.diskQueue.map { (labels(plugin), Int($0.bytesOnDisk)) } })
+        family("runnel_disk_queue_unconfirmed_bytes", "gauge", "Bytes in a buffered plugin's disk queue not yet confirmed by it.",
+               plugins.compactMap { plugin in plugin.diskQueue.map { (labels(plugin), Int($0.unconfirmedBytes)) } })
         family("runnel_input_read_total", "counter", "Messages an input read (read = delivered + unmatched + dropped + in flight).",
                plugins.compactMap { plugin in plugin.ledger.map { (labels(plugin), $0.read) } })
         family("runnel_input_delivered_total", "counter", "Messages of an input confirmed by every output that took them.",

@@ -30,6 +30,15 @@ enum StatusJSON {
             writer.key("restarts"); writer.integer(plugin.counters.restarts)
             if let bytes = plugin.queueBytes { writer.key("queue_bytes"); writer.integer(bytes) }
             if let batches = plugin.queueBatches { writer.key("queue_batches"); writer.integer(batches) }
+            if let disk = plugin.diskQueue {
+                writer.key("disk_queue")
+                writer.beginObject()
+                writer.key("bytes"); writer.integer(Int(disk.bytesOnDisk))
+                writer.key("unconfirmed_bytes"); writer.integer(Int(disk.unconfirmedBytes))
+                writer.key("segments"); writer.integer(disk.segments)
+                writer.key("cursor"); writer.string(disk.savedCursor.description)
+                writer.endObject()
+            }
             if let ledger = plugin.ledger {
                 writer.key("ledger")
                 writer.beginObject()

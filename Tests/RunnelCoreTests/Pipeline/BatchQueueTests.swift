@@ -109,3 +109,29 @@ import Testing
         #expect(await waited?.messages[0].timestamp == 3)
     }
 }
+
+@Suite struct BatchQueueCancellationTests {
+    @Test func aProducerWaitingForRoomCanBeCancelled() async {
+        let queue = BatchQueue(capacityBytes: 100)
+        #expect(await queue.push(BatchQueueTests.batch(100, tag: 1)) == .accepted)
+        let blocked = Task { await queue.push(BatchQueueTests.batch(100, tag: 2)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        blocked.cancel()
+        #expect(await blocked.value == .cancelled)
+        #expect(queue.depth.batches == 1)
+        #expect(await queue.pop()?.messages[0].timestamp == 1)
+        // The cancelled batch was not admitted later either.
+        #expect(queue.tryPop() == nil)
+    }
+
+    @Test func anInputBatchRefusedAtShutdownStaysUnsettled() async throws {
+        let queue = BatchQueue(capacityBytes: 1 << 20)
+        queue.close()
+        let router = Router(routes: [Route(name: "gone", matcher: .matchAll, queue: queue, counters: PluginCounters(name: "gone"))])
+        let settled = RouterTests.Settled()
+        let ack = BatchAcknowledgement(messageCount: 4) { outcome in settled.outcomes.withLock { $0.append(outcome) } }
+        await router.route(RouterTests.messages(), acknowledgement: ack)
+        // Neither delivered nor dropped: the input's checkpoint must not pass these messages.
+        #expect(settled.outcomes.withLock { $0.isEmpty })
+    }
+}

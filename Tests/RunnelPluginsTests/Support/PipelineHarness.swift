@@ -53,3 +53,8 @@ final class OutcomeLog: Sendable {
     func append(_ outcome: BatchOutcome) { outcomes.withLock { $0.append(outcome) } }
     var all: [BatchOutcome] { outcomes.withLock { $0 } }
 }
+
+extension Message {
+    /// The names of the fields in order, for assertions.
+    var fieldNames: [String] { fields.map(\.name.string) }
+}

@@ -20,8 +20,11 @@ public final class FilterContext: Sendable {
     public let counters: PluginCounters
     public let logger: Logger
     public let maxMessageLoops: Int
+    /// How many injections deep the batch being processed is (0 for a tick or input messages).
+    /// A filter that injects later (on its tick) keeps the context of the deepest batch it
+    /// aggregated and injects through it, so its output still counts toward `max_message_loops`.
+    public let loopDepth: Int
     private let router: Router
-    private let loopDepth: Int
 
     public init(name: String, hostname: ByteString, counters: PluginCounters, logger: Logger,
                 maxMessageLoops: Int, router: Router, loopDepth: Int = 0) {

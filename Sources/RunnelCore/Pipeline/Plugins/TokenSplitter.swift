@@ -7,9 +7,9 @@
 public struct TokenSplitter: Splitter {
     public let delimiter: UInt8
     public let count: Int
-    public let limits: SplitterLimits
-    public private(set) var droppedOverlong = 0
-    private var reportedOverlong = 0
+    public var limits: SplitterLimits { overlong.limits }
+    public var droppedOverlong: Int { overlong.dropped }
+    private var overlong: OverlongRecords
 
     private var buffer: [UInt8] = []
     private var start = 0
@@ -24,7 +24,7 @@ public struct TokenSplitter: Splitter {
     public init(delimiter: UInt8 = 0x0A, count: Int = 1, limits: SplitterLimits = SplitterLimits(), startOffset: Int64 = 0) {
         self.delimiter = delimiter
         self.count = max(1, count)
-        self.limits = limits
+        self.overlong = OverlongRecords(limits: limits)
         self.bufferOffset = startOffset
     }
 
@@ -53,7 +53,7 @@ public struct TokenSplitter: Splitter {
                 if let kept = skip.kept {
                     return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true)
                 }
-                droppedOverlong += 1
+                overlong.noteDropped()
                 continue
             }
             let length = end - start
@@ -62,7 +62,7 @@ public struct TokenSplitter: Splitter {
                 start = end
                 scanFrom = end
                 if limits.keepTruncated { return SplitRecord(bytes: head, endOffset: endOffset, truncated: true) }
-                droppedOverlong += 1
+                overlong.noteDropped()
                 continue
             }
             let record = SplitRecord(bytes: Array(buffer[start..<end]), endOffset: endOffset, delimiterLength: 1)
@@ -73,8 +73,7 @@ public struct TokenSplitter: Splitter {
     }
 
     public mutating func takeDiscarded() -> [String: Int] {
-        defer { reportedOverlong = droppedOverlong }
-        return droppedOverlong > reportedOverlong ? ["record_too_long": droppedOverlong - reportedOverlong] : [:]
+        overlong.takeDiscarded()
     }
 
     public mutating func finish() -> SplitRecord? {
@@ -85,18 +84,10 @@ public struct TokenSplitter: Splitter {
             scanFrom = 0
             delimitersSeen = 0
         }
-        let endOffset = bufferOffset + Int64(buffer.count)
-        if let skip = skipping {
-            skipping = nil
-            if let kept = skip.kept, limits.deliverIncompleteFinal {
-                return SplitRecord(bytes: kept, endOffset: endOffset, truncated: true)
-            }
-            droppedOverlong += 1
-            return nil
-        }
-        guard limits.deliverIncompleteFinal, start < buffer.count else { return nil }
-        let tail = Array(buffer[start..<min(buffer.count, start + limits.maxRecordSize)])
-        return SplitRecord(bytes: tail, endOffset: endOffset, truncated: buffer.count - start > limits.maxRecordSize)
+        let skip = skipping
+        skipping = nil
+        return overlong.finalRecord(skipping: skip != nil, kept: skip?.kept, pending: buffer[start...],
+                                    endOffset: bufferOffset + Int64(buffer.count))
     }
 
     /// Index just past the `count`-th delimiter of the current record, if buffered.

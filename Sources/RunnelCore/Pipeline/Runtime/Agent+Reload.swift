@@ -131,6 +131,7 @@ extension Agent {
         if old.maxMessageSize != new.maxMessageSize { changed.append("max_message_size") }
         if old.maxMessageLoops != new.maxMessageLoops { changed.append("max_message_loops") }
         if old.shutdownTimeout != new.shutdownTimeout { changed.append("shutdown_timeout") }
+        if old.checkpointInterval != new.checkpointInterval { changed.append("checkpoint_interval") }
         return changed
     }
 }

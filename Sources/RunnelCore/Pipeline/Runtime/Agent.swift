@@ -60,12 +60,14 @@ public final class Agent: Sendable {
     }
 
     func makeDestination(_ kind: RunningDestination.Kind) -> RunningDestination {
-        switch kind {
-        case .filter(let plan):
-            RunningDestination(name: plan.config.name, matcher: plan.matcher, queue: Self.makeQueue(plan.queue, global: global), kind: kind)
-        case .output(let plan):
-            RunningDestination(name: plan.config.name, matcher: plan.matcher, queue: Self.makeQueue(plan.queue, global: global), kind: kind)
+        let (name, matcher, queueSettings): (String, MessageMatcher, PipelinePlan.QueueSettings) = switch kind {
+        case .filter(let plan): (plan.config.name, plan.matcher, plan.queue)
+        case .output(let plan): (plan.config.name, plan.matcher, plan.queue)
         }
+        let queue = Self.makeQueue(queueSettings, global: global)
+        let counters = PluginCounters(name: name)
+        return RunningDestination(name: name, matcher: matcher, queue: queue, kind: kind, counters: counters,
+                                  buffer: makeBuffer(kind, intake: queue, counters: counters))
     }
 
     func makeInput(_ plan: PipelinePlan.InputPlan) -> RunningInput {
@@ -92,7 +94,7 @@ public final class Agent: Sendable {
 
         let saver = Task { [logger] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: self.global.checkpointInterval)
                 for input in self.inputs { input.saveCheckpoints(logger: logger) }
             }
         }
@@ -112,7 +114,7 @@ public final class Agent: Sendable {
         stop(.completed)
     }
 
-    private func stop(_ exit: AgentExit) {
+    func stop(_ exit: AgentExit) {
         let first = state.withLock { state -> Bool in
             defer { state.stopRequested = true }
             return !state.stopRequested
@@ -207,21 +209,25 @@ public final class Agent: Sendable {
         switch destination.kind {
         case .output(let plan):
             let context = OutputContext(name: destination.name, counters: destination.counters, logger: logger,
-                                        encoder: plan.encoder, useFraming: plan.useFraming, queue: destination.queue)
+                                        encoder: plan.encoder, useFraming: plan.useFraming, queue: destination.consumerQueue)
             task = Task { [logger] in
+                let buffer = destination.startBuffer()
                 let end = await supervise(destination.name, policy: plan.retries, counters: destination.counters, logger: logger,
                                           beforeRestart: { context.requeueHeld() }) {
                     try await plan.plugin.run(context)
                 }
+                await destination.finishBuffer(buffer)
                 self.destinationEnded(destination.name, end: end, canExit: plan.canExit)
             }
         case .filter(let plan):
             let context = FilterContext(name: destination.name, hostname: hostBytes, counters: destination.counters,
                                         logger: logger, maxMessageLoops: global.maxMessageLoops, router: router)
             task = Task { [logger] in
+                let buffer = destination.startBuffer()
                 let end = await supervise(destination.name, policy: plan.retries, counters: destination.counters, logger: logger) {
-                    try await FilterLoop(plan: plan, queue: destination.queue, context: context).run()
+                    try await FilterLoop(plan: plan, queue: destination.consumerQueue, context: context).run()
                 }
+                await destination.finishBuffer(buffer)
                 self.destinationEnded(destination.name, end: end, canExit: plan.canExit)
             }
         }
@@ -274,13 +280,17 @@ final class RunningDestination: Sendable {
     let counters: PluginCounters
     let kind: Kind
     let route: Route
+    /// The disk queue between `queue` and the plugin (`use_buffering`).
+    let buffer: DiskBuffer?
 
-    init(name: String, matcher: MessageMatcher, queue: BatchQueue, kind: Kind) {
+    init(name: String, matcher: MessageMatcher, queue: BatchQueue, kind: Kind, counters: PluginCounters? = nil,
+         buffer: DiskBuffer? = nil) {
         self.name = name
         self.queue = queue
         self.kind = kind
-        self.counters = PluginCounters(name: name)
-        self.route = Route(name: name, matcher: matcher, queue: queue, counters: counters)
+        self.counters = counters ?? PluginCounters(name: name)
+        self.buffer = buffer
+        self.route = Route(name: name, matcher: matcher, queue: queue, counters: self.counters)
     }
 }
 

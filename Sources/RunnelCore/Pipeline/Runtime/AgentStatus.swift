@@ -8,6 +8,8 @@ public struct AgentStatus: Sendable {
         /// Filters and outputs: what waits in their queue.
         public var queueBytes: Int?
         public var queueBatches: Int?
+        /// Buffered filters and outputs (`use_buffering`): their disk queue, once open.
+        public var diskQueue: DiskQueueStats?
         /// Inputs: read = delivered + unmatched + dropped + in flight.
         public var ledger: InputLedger.Snapshot?
         /// Inputs: committed position per stream.
@@ -30,13 +32,16 @@ extension Agent {
                                  checkpoints: input.checkpoints.committed))
         }
         for destination in filters + outputs {
-            let depth = destination.queue.depth
+            // A buffered destination holds messages in memory on both sides of its disk queue.
+            let delivery = destination.buffer?.delivery.depth ?? (bytes: 0, batches: 0)
+            let depth = (bytes: destination.queue.depth.bytes + delivery.bytes, batches: destination.queue.depth.batches + delivery.batches)
             let (typeName, category): (String, PluginCategory) = switch destination.kind {
             case .filter(let plan): (plan.config.typeName, .filter)
             case .output(let plan): (plan.config.typeName, .output)
             }
             plugins.append(.init(name: destination.name, typeName: typeName, category: category,
-                                 counters: destination.counters.snapshot, queueBytes: depth.bytes, queueBatches: depth.batches))
+                                 counters: destination.counters.snapshot, queueBytes: depth.bytes, queueBatches: depth.batches,
+                                 diskQueue: destination.buffer?.stats))
         }
         return AgentStatus(version: RunnelVersion.current, hostname: hostname, startedAt: startedAt,
                            now: WallClock.nowNanoseconds(), plugins: plugins)

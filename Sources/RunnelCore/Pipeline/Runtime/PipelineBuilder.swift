@@ -7,22 +7,57 @@ public enum PipelineBuilder {
         let context = PluginBuildContext(global: config.global, hostname: hostname)
         var errors: [ConfigDiagnostic] = []
         var built: [String: BuiltPlugin] = [:]
-        for section in config.plugins {
+        /// Sections that could not be built, their error already reported.
+        var failed = Set<String>()
+        /// Decoder sections being built while the decoders they name are built first.
+        var inProgress: [String] = []
+
+        func buildSection(_ section: PluginInstanceConfig) -> BuiltPlugin? {
+            if let plugin = built[section.name] { return plugin }
+            if failed.contains(section.name) { return nil }
             guard let registration = registry.registration(for: section.typeName) else {
                 errors.append(diagnostic(section, key: "type", "plugin type '\(section.typeName)' is not built into this runnel"))
-                continue
+                failed.insert(section.name)
+                return nil
+            }
+            var sectionContext = context
+            if section.category == .decoder {
+                // A decoder naming other decoders (MultiDecoder's subs) gets them built first.
+                inProgress.append(section.name)
+                defer { inProgress.removeLast() }
+                var resolved = true
+                for (key, name) in decoderReferences(section, registration.schema) {
+                    if inProgress.contains(name) {
+                        let cycle = (inProgress.drop { $0 != name } + [name]).joined(separator: " → ")
+                        errors.append(diagnostic(section, key: key, "decoders name each other in a cycle: \(cycle)"))
+                        resolved = false
+                    } else if case .decoder(let decoder)? = lookup(name, from: section, key: key) {
+                        sectionContext.decoders[name] = decoder
+                    } else {
+                        if built[name] != nil { errors.append(diagnostic(section, key: key, "'\(name)' is not a decoder")) }
+                        resolved = false
+                    }
+                }
+                guard resolved else {
+                    failed.insert(section.name)
+                    return nil
+                }
             }
             do {
-                built[section.name] = try registration.build(section, context)
+                let plugin = try registration.build(section, sectionContext)
+                built[section.name] = plugin
+                return plugin
             } catch {
                 errors.append(diagnostic(section, key: error.key, error.message))
+                failed.insert(section.name)
+                return nil
             }
         }
 
         /// A section by name, or a type used without a section (Heka's implicit default plugins).
         func lookup(_ name: String, from section: PluginInstanceConfig, key: String) -> BuiltPlugin? {
             if let plugin = built[name] { return plugin }
-            if config.plugin(named: name) != nil { return nil }  // exists but failed to build: already reported
+            if let target = config.plugin(named: name) { return buildSection(target) }  // a failure is reported there
             guard let registration = registry.registration(for: name) else {
                 errors.append(diagnostic(section, key: key, "no section or plugin type named '\(name)'"))
                 return nil
@@ -38,6 +73,8 @@ public enum PipelineBuilder {
                 return nil
             }
         }
+
+        for section in config.plugins { _ = buildSection(section) }
 
         var plan = PipelinePlan()
         let limits = SplitterLimits(maxRecordSize: config.global.maxMessageSize)
@@ -69,7 +106,7 @@ public enum PipelineBuilder {
                 plan.filters.append(.init(config: section, plugin: filter, matcher: matcher,
                                           tickerInterval: section.duration("ticker_interval"),
                                           canExit: section.bool("can_exit") ?? false, retries: retries(section),
-                                          queue: queueSettings(section)))
+                                          queue: queueSettings(section), buffering: DiskQueueSettings(section: section)))
             case .output(let output):
                 guard let matcher = matcher(section, errors: &errors) else { continue }
                 var encoder: (any Encoder)?
@@ -82,12 +119,23 @@ public enum PipelineBuilder {
                                           matcher: matcher, encoder: encoder,
                                           useFraming: section.bool("use_framing") ?? false,
                                           canExit: section.bool("can_exit") ?? false, retries: retries(section),
-                                          queue: queueSettings(section)))
+                                          queue: queueSettings(section), buffering: DiskQueueSettings(section: section)))
             case .splitter, .decoder, .encoder:
                 break
             }
         }
         return (errors.isEmpty ? plan : nil, errors)
+    }
+
+    /// The decoder names a section's options give where the schema says they name decoders, with
+    /// the option each comes from.
+    static func decoderReferences(_ section: PluginInstanceConfig, _ schema: PluginSchema) -> [(key: String, name: String)] {
+        var references: [(String, String)] = []
+        for option in schema.effectiveOptions where option.references == .decoder {
+            if let name = section.string(option.name) { references.append((option.name, name)) }
+            for name in section.strings(option.name) ?? [] { references.append((option.name, name)) }
+        }
+        return references
     }
 
     static func matcher(_ section: PluginInstanceConfig, errors: inout [ConfigDiagnostic]) -> MessageMatcher? {

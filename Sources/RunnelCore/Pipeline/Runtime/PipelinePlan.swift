@@ -22,6 +22,8 @@ public struct PipelinePlan: Sendable {
         public var canExit: Bool
         public var retries: RetryPolicy
         public var queue: QueueSettings
+        /// The disk queue in front of the filter (`use_buffering`), nil without one.
+        public var buffering: DiskQueueSettings? = nil
     }
 
     /// The in-memory queue in front of a filter or output.
@@ -42,6 +44,8 @@ public struct PipelinePlan: Sendable {
         public var canExit: Bool
         public var retries: RetryPolicy
         public var queue: QueueSettings
+        /// The disk queue in front of the output (`use_buffering`), nil without one.
+        public var buffering: DiskQueueSettings? = nil
     }
 
     public var inputs: [InputPlan] = []

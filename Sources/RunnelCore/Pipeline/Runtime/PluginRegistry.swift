@@ -26,10 +26,14 @@ public struct PluginBuildError: Error, Sendable, CustomStringConvertible {
 public struct PluginBuildContext: Sendable {
     public var global: GlobalOptions
     public var hostname: String
+    /// The decoders this section names in options that reference decoders (MultiDecoder's
+    /// `subs`), built before it, by the names it uses (a section name or an implicit type).
+    public var decoders: [String: any Decoder]
 
-    public init(global: GlobalOptions, hostname: String) {
+    public init(global: GlobalOptions, hostname: String, decoders: [String: any Decoder] = [:]) {
         self.global = global
         self.hostname = hostname
+        self.decoders = decoders
     }
 }
 
