@@ -186,6 +186,7 @@ struct DockerLogRunner: Sendable {
             var delivery = ContainerLogDelivery(metadata: container, context: context, positions: positions,
                                                 resume: resume, options: options)
             do {
+                var pacing = ChunkPacing()
                 for try await chunk in response {
                     try decoder.consume(chunk)
                     for error in decoder.takeSystemErrors() {
@@ -194,6 +195,7 @@ struct DockerLogRunner: Sendable {
                     }
                     await delivery.add(decoder.takeLines())
                     await delivery.flush()
+                    await pacing.pause(after: chunk.count)
                 }
             } catch let error as DockerLogFormatError {
                 // The lines before the damage are good: deliver them, then ask again from there.

@@ -95,6 +95,8 @@ final class CurlMultiLoop: Sendable {
         }
 
         var events = [epoll_event](repeating: epoll_event(), count: 64)
+        var lastSocketEvent = ContinuousClock.now
+        var busy = false
         while true {
             let pending = commands.withLock { state -> [Command] in
                 defer { state.queue.removeAll() }
@@ -132,6 +134,14 @@ final class CurlMultiLoop: Sendable {
             if stopping { break }
             collectFinished()
 
+            // A busy stream (a followed log that dockerd writes a line at a time) would wake this
+            // thread for every few lines. While sockets keep having data less than a millisecond
+            // apart, waiting a millisecond first lets each read take many lines at once; quiet
+            // transfers are never delayed.
+            if busy {
+                usleep(1000)
+                busy = false
+            }
             let count = events.withUnsafeMutableBufferPointer { buffer in
                 epoll_wait(watch.epoll, buffer.baseAddress, Int32(buffer.count), watch.waitMilliseconds(limit: 1000))
             }
@@ -142,6 +152,9 @@ final class CurlMultiLoop: Sendable {
                     _ = Glibc.read(wakeup, &value, 8)
                     continue
                 }
+                let now = ContinuousClock.now
+                busy = busy || now - lastSocketEvent < .milliseconds(1)
+                lastSocketEvent = now
                 let flags = events[index].events
                 var action: Int32 = 0
                 if flags & EPOLLIN.rawValue != 0 { action |= CURL_CSELECT_IN }
