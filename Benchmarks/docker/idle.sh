@@ -6,39 +6,16 @@
 # after a warm-up.
 #   Benchmarks/docker/idle.sh [COUNT] [SECONDS]     (defaults 100, 60; RUNNEL=path to use another build)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 count=${1:-100}
 seconds=${2:-60}
-work=$(mktemp -d /tmp/rdi.XXXXXX)
+source "$(dirname "$0")/private-dockerd.sh"
 agent_pid=
-cleanup() {
-    [[ -n $agent_pid ]] && kill "$agent_pid" 2>/dev/null || true
-    # Remove the containers first: stopping dockerd with them running takes their stop timeout
-    # each and can leave the data root mounted.
-    ids=$(docker -H "unix://$work/d/docker.sock" ps -aq 2>/dev/null || true)
-    [[ -n $ids ]] && docker -H "unix://$work/d/docker.sock" rm -f $ids >/dev/null 2>&1 || true
-    "$repo/deploy/local/dockerd.sh" stop "$work/d" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-runnel=${RUNNEL:-}
-if [[ -z $runnel ]]; then
-    (cd "$repo" && swift build -c release --product runnel >&2)
-    runnel="$repo/.build/release/runnel"
-fi
-"$repo/deploy/local/dockerd.sh" start "$work/d" >&2
-"$repo/deploy/local/dockerd.sh" image "$work/d" >&2
-sock="$work/d/docker.sock"
-dockerd_pid=$(cat "$work/d/docker.pid")
-ticks=$(getconf CLK_TCK)
-cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+on_exit() { if [[ -n $agent_pid ]]; then kill "$agent_pid" 2>/dev/null || true; fi; }
 rss_of() { awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$1/status"; }
 
 echo "starting $count containers…" >&2
 for i in $(seq 1 "$count"); do
-    docker -H "unix://$sock" run -d --network none -e MARATHON_APP_ID=/idle/app$((i % 10)) runnel-test/busybox \
+    docker run -d --network none -e MARATHON_APP_ID=/idle/app$((i % 10)) runnel-test/busybox \
         sh -c 'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 1; done' >/dev/null
 done
 

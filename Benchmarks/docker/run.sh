@@ -7,28 +7,8 @@
 # seconds and peak RSS, and the ratio to the raw API rate.
 #   Benchmarks/docker/run.sh [LINES]     (default 1,000,000; RUNNEL=path to use another build)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 lines=${1:-${LINES_TOTAL:-1000000}}
-work=$(mktemp -d /tmp/rdb.XXXXXX)   # short: dockerd's socket paths must stay under 108 bytes
-cleanup() {
-    "$repo/deploy/local/dockerd.sh" stop "$work/d" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-runnel=${RUNNEL:-}
-if [[ -z $runnel ]]; then
-    (cd "$repo" && swift build -c release --product runnel >&2)
-    runnel="$repo/.build/release/runnel"
-fi
-"$repo/deploy/local/dockerd.sh" start "$work/d" >&2
-"$repo/deploy/local/dockerd.sh" image "$work/d" >&2
-sock="$work/d/docker.sock"
-dockerd_pid=$(cat "$work/d/docker.pid")
-docker() { command docker -H "unix://$sock" "$@"; }
-cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-ticks=$(getconf CLK_TCK)
+source "$(dirname "$0")/private-dockerd.sh"
 
 line='GET /api/v1/items?id=42 HTTP/1.1 200 1534 0.003 "Mozilla/5.0 (X11; Linux x86_64)" upstream=10.0.0.7:8080'
 id=$(docker run -d --network none -e MARATHON_APP_ID=/bench/app runnel-test/busybox \

@@ -1,3 +1,5 @@
+import RunnelCore
+
 /// The RFC 3339 timestamps Docker puts before each log line (`timestamps=1`), e.g.
 /// `2026-11-25T20:03:58.926614366Z`, read to nanoseconds since the epoch without allocating
 /// (one per line on the hot path); and the `since=<seconds>.<nanoseconds>` form its API takes.
@@ -55,8 +57,8 @@ public enum DockerTimestamp {
             return nil
         }
         guard index == count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        let days = CivilTime.daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return seconds * 1_000_000_000 + Int64(nanos)
     }
 
@@ -79,15 +81,5 @@ public enum DockerTimestamp {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
