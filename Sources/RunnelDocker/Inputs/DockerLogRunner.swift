@@ -160,6 +160,15 @@ struct DockerLogRunner: Sendable {
                     try? await Task.sleep(for: .milliseconds(100))
                     continue
                 }
+                // dockerd 20.10 can end a followed stream at the container's exit before sending
+                // the last lines of its log; one plain read from the position gets whatever is left.
+                if case .failed(let error) = await pass(id, fromNow: false, follow: false) {
+                    failures += 1
+                    context.logger.debug("draining a stopped container failed; retrying", metadata: [
+                        "plugin": "\(context.name)", "container": "\(DockerContainerID.short(id))", "error": "\(error)"])
+                    await tracker.waitOrWake(for: options.retry.wait(beforeAttempt: failures, using: &generator))
+                    continue
+                }
                 let (again, destroyed) = tracker.finishPass(id)
                 if again { continue }
                 if destroyed { forget(id, reason: "container removed") }
@@ -169,8 +178,9 @@ struct DockerLogRunner: Sendable {
         tracker.release(id)
     }
 
-    /// Reads the container's log stream from where it was left to its end (the container stopped).
-    private func pass(_ id: String, fromNow: Bool) async -> PassEnd {
+    /// Reads the container's log from where it was left: following it until the container stops,
+    /// or (`follow` false) only what is there now.
+    private func pass(_ id: String, fromNow: Bool, follow: Bool = true) async -> PassEnd {
         do {
             guard let container = try await containerMetadata(id) else { return .excluded }
             let resume = positions.resume(for: id)
@@ -180,7 +190,7 @@ struct DockerLogRunner: Sendable {
             } else if fromNow {
                 since = WallClock.nowNanoseconds()
             }
-            let response = try await client.logs(id, follow: true, since: since)
+            let response = try await client.logs(id, follow: follow, since: since)
             var decoder = DockerLogDecoder(framing: container.tty ? .tty : .multiplexed,
                                            maxLineBytes: context.maxMessageSize, resumeAfter: resume)
             var delivery = ContainerLogDelivery(metadata: container, context: context, positions: positions,

@@ -86,6 +86,30 @@ extension DockerIntegrationTests {
             _ = try? await Shell.docker(daemon, ["rm", "-f"] + names.map(\.0))
         }
 
+        /// dockerd 20.10 sometimes ends a followed log stream at the container's exit before the
+        /// last lines (seen here in 2 of 10 runs of this very container): the input reads what is
+        /// left once the container stopped, so nothing is missing.
+        @Test func linesAFollowedStreamEndedWithoutAreDrained() async throws {
+            let daemon = try await TestDockerd.shared.start()
+            let harness = try DockerInputHarness()
+            defer { harness.remove() }
+            let sink = MessageSink()
+            let task = Task { try await Log.input(daemon).run(harness.context(checkpoints: harness.checkpoints())) }
+            defer { task.cancel() }
+            try await Task.sleep(for: .milliseconds(300))
+            var names: [String] = []
+            for index in 0..<6 {
+                let name = Log.unique("exitrace\(index)")
+                names.append(name)
+                _ = try await Log.run(daemon, name: name, Log.numbered(4000))
+            }
+            for name in names { _ = try? await Shell.docker(daemon, ["wait", name], timeout: .seconds(60)) }
+            await harness.collect(into: sink, timeout: .seconds(60)) { $0.count >= names.count * 8000 }
+            await harness.collect(into: sink, timeout: .milliseconds(500)) { _ in false }
+            for name in names { try await Self.check(sink, daemon, name) }
+            _ = try? await Shell.docker(daemon, ["rm", "-f"] + names)
+        }
+
         /// dockerd is stopped while a container prints (which kills it) and started again: the
         /// input waits, reconnects, drains the container, and has every line it printed, once.
         @Test func dockerdRestartMidStream() async throws {
