@@ -35,7 +35,7 @@ extension DockerIntegrationTests {
             let busyID = try await Log.run(daemon, name: busy, env: ["MARATHON_APP_ID=/stats/busy"], "while :; do :; done")
             let grow = Log.unique("grow")
             _ = try await Shell.docker(daemon, ["run", "-d", "--network", "none", "-m", "64m", "--name", grow, "-e", "MARATHON_APP_ID=/stats/grow",
-                                                Log.image, "sh", "-c", "sleep 2; (head -c 30000000 /dev/zero; sleep 60) | tail"])
+                                                Log.image, "sh", "-c", "sleep 8; (head -c 30000000 /dev/zero; sleep 60) | tail"])
             defer { Task { _ = try? await Shell.docker(daemon, ["rm", "-f", busy, grow]) } }
             let harness = try DockerInputHarness()
             defer { harness.remove() }
