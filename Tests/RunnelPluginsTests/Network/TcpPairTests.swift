@@ -60,7 +60,7 @@ import Testing
         let sending = OutputHarness()
 
         let first = InputHarness()
-        let firstInput = try await TcpInputTests.start(first, splitter: Self.framing)
+        let firstInput = try await TcpInputTests.startOnStablePort(first, splitter: Self.framing)
         let port = firstInput.port
         let output = RunningOutput(TcpOutputTests.output(port: port) { $0.confirmBy = .peer }, context: sending.context)
         defer { Task { await output.stop() } }
