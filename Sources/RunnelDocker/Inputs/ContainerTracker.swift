@@ -9,6 +9,8 @@ final class ContainerTracker: Sendable {
         /// A `die` event came after the last `start`: a follower reading files (which never end
         /// by themselves) stops at their end.
         var died = false
+        /// Wakes the follower early (a file follower waiting for its file to change).
+        var wake: (@Sendable () -> Void)?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -58,8 +60,18 @@ final class ContainerTracker: Sendable {
     }
 
     func noteDied(_ id: String) {
+        let wake = entries.withLock { entries -> (@Sendable () -> Void)? in
+            guard entries[id] != nil else { return nil }
+            entries[id]!.died = true
+            return entries[id]!.wake
+        }
+        wake?()
+    }
+
+    /// What wakes the container's follower when its container stops (nil: nothing to do).
+    func setWake(_ id: String, _ wake: (@Sendable () -> Void)?) {
         entries.withLock { entries in
-            if entries[id] != nil { entries[id]!.died = true }
+            if entries[id] != nil { entries[id]!.wake = wake }
         }
     }
 

@@ -61,7 +61,9 @@ public struct DockerLogInput: InputPlugin, DefaultSplitterProviding {
 
     public func run(_ context: InputContext) async throws {
         positions.adopt(context.checkpoints.committed)
-        let runner = DockerLogRunner(options: options, context: context, client: client, positions: positions)
+        let watcher = options.logSource == .api ? nil : FileChangeWatcher()
+        defer { watcher?.stop() }
+        let runner = DockerLogRunner(options: options, context: context, client: client, positions: positions, fileWatcher: watcher)
         await runner.run()
     }
 

@@ -54,12 +54,15 @@ extension DockerLogRunner {
     private func followLiveFile(_ first: TailedFile, path: String, reader: inout JSONFileLogReading,
                                 follow: Bool, id: String) async throws {
         var file = first
-        var idleWait = Self.shortestIdleWait
+        var changes = FileChanges(watcher: fileWatcher, path: path)
+        defer { changes.end() }
+        if follow, let poke = changes.poke { tracker.setWake(id, poke) }
+        defer { if follow { tracker.setWake(id, nil) } }
         var lastInspect = ContinuousClock.now
         var stopping = false
         while !Task.isCancelled {
             if await reader.readAvailable(file) > 0 {
-                idleWait = Self.shortestIdleWait
+                changes.noteActivity()
                 continue
             }
             if file.pathMoved {
@@ -67,6 +70,8 @@ extension DockerLogRunner {
                 await reader.readAvailable(file)
                 guard let next = TailedFile(path: path, startOffset: 0) else { return }
                 file = next
+                changes.rewatch()
+                if follow, let poke = changes.poke { tracker.setWake(id, poke) }
                 reader.decoder.startFile(at: 0)
                 continue
             }
@@ -91,16 +96,60 @@ extension DockerLogRunner {
                     continue
                 }
             }
-            try? await Task.sleep(for: idleWait)
-            idleWait = min(idleWait * 2, Self.longestIdleWait)
+            await changes.waitForChange()
         }
     }
 
-    /// Polling a quiet file: soon after it was busy, then less and less often.
-    static var shortestIdleWait: Duration { .milliseconds(10) }
-    static var longestIdleWait: Duration { .milliseconds(250) }
     /// A die event missed during a dockerd outage is noticed by this check of a quiet container.
     static var inspectInterval: Duration { .seconds(30) }
+}
+
+/// How a follower waits for its file to grow: woken by inotify (or a poke when the container
+/// stops), with a long timeout as a safety net; without inotify, polling soon after the file was
+/// busy and less and less often when it is quiet.
+struct FileChanges {
+    let watcher: FileChangeWatcher?
+    let path: String
+    private var watch: Int32?
+    private var pollWait = Self.shortestPoll
+
+    static let shortestPoll: Duration = .milliseconds(10)
+    static let longestPoll: Duration = .milliseconds(250)
+    static let safetyTimeout: Duration = .seconds(5)
+
+    init(watcher: FileChangeWatcher?, path: String) {
+        self.watcher = watcher
+        self.path = path
+        watch = watcher?.watch(path)
+    }
+
+    /// Wakes the waiting follower (nil when polling: it looks again soon anyway).
+    var poke: (@Sendable () -> Void)? {
+        guard let watcher, let watch else { return nil }
+        return { watcher.poke(watch) }
+    }
+
+    mutating func noteActivity() { pollWait = Self.shortestPoll }
+
+    mutating func waitForChange() async {
+        if let watcher, let watch {
+            await watcher.wait(watch, timeout: Self.safetyTimeout)
+        } else {
+            try? await Task.sleep(for: pollWait)
+            pollWait = min(pollWait * 2, Self.longestPoll)
+        }
+    }
+
+    /// The path names a new file now (rotation).
+    mutating func rewatch() {
+        end()
+        watch = watcher?.watch(path)
+    }
+
+    mutating func end() {
+        if let watcher, let watch { watcher.unwatch(watch) }
+        watch = nil
+    }
 }
 
 /// One pass over a container's json-file log: the decoder, the delivery, and a read buffer.
@@ -109,7 +158,8 @@ struct JSONFileLogReading {
     var delivery: ContainerLogDelivery
     let context: InputContext
     let container: String
-    private var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+    /// 64 KiB: big enough for a busy file, small enough for a hundred quiet ones.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(decoder: JSONFileLogDecoder, delivery: ContainerLogDelivery, context: InputContext, container: String) {
         self.decoder = decoder

@@ -10,9 +10,13 @@ struct DockerLogRunner: Sendable {
     let tracker = ContainerTracker()
     let metadata = ContainerMetadataCache()
     let connection: DockerConnectionLog
+    /// Wakes json-file followers when their file changes; nil for the API or without inotify.
+    let fileWatcher: FileChangeWatcher?
 
-    init(options: DockerLogInput.Options, context: InputContext, client: DockerClient, positions: DockerReadPositions) {
+    init(options: DockerLogInput.Options, context: InputContext, client: DockerClient, positions: DockerReadPositions,
+         fileWatcher: FileChangeWatcher? = nil) {
         self.options = options
+        self.fileWatcher = fileWatcher
         self.context = context
         self.client = client
         self.positions = positions
