@@ -1,0 +1,113 @@
+import RunnelCore
+
+/// Reads one TOML table of `router.toml`: typed values, problems reported with file, line, section
+/// and key, and keys nobody asked for reported as unknown (with a suggestion) by `finish()`.
+struct TableReader {
+    let table: ConfigTable
+    let section: String
+    let file: String
+    /// Where the table itself was written, for problems that concern a missing key.
+    let location: FileLocation?
+    private(set) var readKeys: Set<String> = []
+    var diagnostics: [ConfigDiagnostic] = []
+
+    init(_ table: ConfigTable, section: String, file: String, location: FileLocation? = nil) {
+        self.table = table
+        self.section = section
+        self.file = file
+        self.location = location
+    }
+
+    mutating func value(_ key: String) -> ConfigValue? {
+        readKeys.insert(key)
+        return table[key]
+    }
+
+    mutating func string(_ key: String) -> String? {
+        guard let value = value(key) else { return nil }
+        guard let text = value.stringValue else { return wrongType(key, value, "a string") }
+        return text
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = value(key) else { return nil }
+        guard let number = value.integerValue.flatMap({ Int(exactly: $0) }) else { return wrongType(key, value, "an integer") }
+        guard range.contains(number) else {
+            return problem(key, value, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+        }
+        return number
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard let flag = value.boolValue else { return wrongType(key, value, "a boolean") }
+        return flag
+    }
+
+    mutating func duration(_ key: String) -> Duration? {
+        guard let value = value(key) else { return nil }
+        guard let duration = value.durationValue else {
+            return wrongType(key, value, "a duration (seconds, or a string such as \"250ms\" or \"1m30s\")")
+        }
+        return duration
+    }
+
+    mutating func byteSize(_ key: String) -> Int? {
+        guard let value = value(key) else { return nil }
+        guard let size = value.byteSizeValue else { return wrongType(key, value, "a byte size (bytes, or a string such as \"64KiB\")") }
+        return size
+    }
+
+    mutating func address(_ key: String) -> BindAddress? {
+        guard let text = string(key) else { return nil }
+        guard let address = BindAddress.parse(text) else {
+            return problem(key, table[key], "'\(key)' must be host:port, not '\(text)'")
+        }
+        return address
+    }
+
+    mutating func table(_ key: String) -> ConfigTable? {
+        guard let value = value(key) else { return nil }
+        guard let table = value.tableValue else { return wrongType(key, value, "a table") }
+        return table
+    }
+
+    mutating func array(_ key: String) -> [ConfigValue]? {
+        guard let value = value(key) else { return nil }
+        guard let array = value.arrayValue else { return wrongType(key, value, "an array") }
+        return array
+    }
+
+    /// A reader for a nested table, named `section.key` in messages.
+    func nested(_ table: ConfigTable, key: String, at location: FileLocation?) -> TableReader {
+        TableReader(table, section: section + "." + key, file: file, location: location ?? self.location)
+    }
+
+    /// Reports every key that was never read, suggesting the closest known one.
+    mutating func finish(known: [String]) {
+        for entry in table.entries where !readKeys.contains(entry.key) {
+            let place = entry.keyLocation ?? location
+            diagnostics.append(ConfigDiagnostic(
+                severity: .error, file: place?.file ?? file, line: place?.line ?? 0, column: place?.column,
+                section: section, key: entry.key,
+                message: "unknown option '\(entry.key)' in [\(section)] (\(Self.place(place, file)))",
+                suggestion: DidYouMean.suggestion(for: entry.key, among: known)))
+        }
+    }
+
+    mutating func problem<T>(_ key: String, _ value: ConfigValue?, _ message: String) -> T? {
+        let place = value?.location ?? table.entry(key)?.keyLocation ?? location
+        diagnostics.append(ConfigDiagnostic(
+            severity: .error, file: place?.file ?? file, line: place?.line ?? 0, column: place?.column,
+            section: section, key: key, message: "\(message) in [\(section)] (\(Self.place(place, file)))"))
+        return nil
+    }
+
+    private mutating func wrongType<T>(_ key: String, _ value: ConfigValue, _ expected: String) -> T? {
+        problem(key, value, "'\(key)' must be \(expected), not \(value.kindDescription)")
+    }
+
+    static func place(_ location: FileLocation?, _ file: String) -> String {
+        location.map(\.fileAndLine) ?? file
+    }
+}

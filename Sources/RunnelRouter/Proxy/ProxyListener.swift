@@ -1,0 +1,34 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Binds one listener. Each connection gets: header/idle deadline, HTTP codec with header size
+/// limits, pipelining order, and the proxy handler with the defaults current at accept time.
+enum ProxyListener {
+    static func bind(_ listener: ListenerConfig, shared: ProxyShared) async throws -> any Channel {
+        try await ServerBootstrap(group: shared.group)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let settings = shared.defaults
+                    var limits = NIOHTTPDecoderLimitConfiguration()
+                    limits.maxHeaderListSize = settings.maxHeaderSize
+                    limits.maxHeaderFieldSize = settings.maxHeaderSize
+                    let timer = HeaderTimeoutHandler(headerTimeout: settings.clientHeaderTimeout.timeAmount,
+                                                     idleTimeout: settings.clientIdleTimeout.timeAmount)
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(timer)
+                    try pipeline.addHandler(HTTPResponseEncoder())
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
+                    try pipeline.addHandler(HTTPServerPipelineHandler())
+                    try pipeline.addHandler(ClientHandler(shared: shared, listener: listener, settings: settings, headerTimer: timer))
+                }
+            }
+            .bind(host: listener.address.host, port: listener.address.port)
+            .get()
+    }
+}
