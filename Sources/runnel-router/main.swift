@@ -34,9 +34,6 @@ if command == "check" {
     exit(0)
 }
 
-signal(SIGHUP, SIG_IGN)
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
 signal(SIGPIPE, SIG_IGN)
 
 let server: RouterServer
@@ -49,16 +46,10 @@ do {
 let ports = server.listenerPorts.map(String.init).joined(separator: ",")
 FileHandle.standardError.write(Data("runnel-router: listening on ports [\(ports)], admin port \(server.adminPort)\n".utf8))
 
-let (signals, signalContinuation) = AsyncStream<Int32>.makeStream()
-// Kept for the life of the process: a released source stops delivering.
-let signalSources = [SIGHUP, SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { signalContinuation.yield(number) }
-    source.resume()
-    return source
-}
+// The sources stay referenced for the life of the process: a released source stops delivering.
+let (signals, signalSources) = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
 
-for await number in signals {
+for await number in signals where !signalSources.isEmpty {
     if number == SIGHUP {
         guard let newConfig = loadConfig() else {
             FileHandle.standardError.write(Data("runnel-router: SIGHUP: configuration has errors, keeping the running one\n".utf8))

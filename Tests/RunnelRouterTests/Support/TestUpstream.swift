@@ -19,9 +19,10 @@ final class TestUpstream: Sendable {
     }
 
     /// A server that answers `200 <name>` unless `respond` says otherwise.
-    static func start(name: String, respond: (@Sendable (HTTPRequest) async -> HTTPResponse)? = nil) async throws -> TestUpstream {
+    static func start(name: String, port: Int = 0,
+                      respond: (@Sendable (HTTPRequest) async -> HTTPResponse)? = nil) async throws -> TestUpstream {
         let recorder = Recorder()
-        let server = try await HTTPServer.start(host: "127.0.0.1", port: 0) { request in
+        let server = try await HTTPServer.start(host: "127.0.0.1", port: port) { request in
             recorder.upstream?.seen.withLock { $0.append(request) }
             if let respond { return await respond(request) }
             return .text(200, name)
