@@ -42,7 +42,7 @@ extension ClientHandler: UpstreamDelegate {
         guard let exchange else { return }
         if timedOut && !exchange.requestEnded { return }
         exchange.upstream = nil
-        attemptFailed(exchange, reason: reason, timedOut: timedOut)
+        attemptFailed(exchange, reason: reason, timedOut: timedOut, nothingSent: false)
     }
 
     private func responseEnded(_ exchange: ProxyExchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {

@@ -51,7 +51,7 @@ extension ClientHandler {
                 handler.attach(connection, to: exchange)
             case .failure(let error):
                 guard handler.exchange === exchange else { return }
-                handler.attemptFailed(exchange, reason: "connect to \(address) failed: \(error)", timedOut: false)
+                handler.attemptFailed(exchange, reason: "connect to \(address) failed: \(error)", timedOut: false, nothingSent: true)
             }
         }
     }
@@ -80,8 +80,9 @@ extension ClientHandler {
     }
 
     /// An attempt failed before its response reached the client: retry when allowed, otherwise
-    /// answer 502 (504 for a timeout).
-    func attemptFailed(_ exchange: ProxyExchange, reason: String, timedOut: Bool) {
+    /// answer 502 (504 for a timeout). Once the request head went out, only an idempotent
+    /// request is sent again: the server may have acted on it.
+    func attemptFailed(_ exchange: ProxyExchange, reason: String, timedOut: Bool, nothingSent: Bool) {
         let now = NIODeadline.now()
         if let upstream = exchange.upstream {
             upstream.handler.detach()
@@ -96,6 +97,10 @@ extension ClientHandler {
             logAccess(exchange, status: exchange.responseStatus ?? 502)
             self.exchange = nil
             context?.close(promise: nil)
+            return
+        }
+        guard nothingSent || exchange.idempotent else {
+            failLocally(exchange, failure)
             return
         }
         connectNextServer(exchange, lastFailure: failure)

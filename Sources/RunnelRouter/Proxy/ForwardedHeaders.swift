@@ -3,7 +3,7 @@ import NIOHTTP1
 /// Header rewriting between client and upstream: hop-by-hop headers (RFC 9110 §7.6.1 and any
 /// named in `Connection`) never cross the proxy; `X-Forwarded-*` and `X-Request-Id` are set.
 enum ForwardedHeaders {
-    private static let hopByHop: Set<String> = [
+    private static let hopByHop = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
         "proxy-authenticate", "proxy-authorization",
     ]
@@ -42,18 +42,9 @@ enum ForwardedHeaders {
     }
 
     static func removeHopByHop(_ headers: inout HTTPHeaders) {
-        var named: [String] = []
-        for value in headers[canonicalForm: "connection"] {
-            named.append(value.lowercased())
-        }
-        var needsRemoval = !named.isEmpty
-        if !needsRemoval {
-            for header in headers where hopByHop.contains(header.name.lowercased()) {
-                needsRemoval = true
-                break
-            }
-        }
-        guard needsRemoval else { return }
+        // Checked name by name (case-insensitive, no allocation): most messages carry none.
+        guard hopByHop.contains(where: { headers.contains(name: $0) }) else { return }
+        let named = headers[canonicalForm: "connection"].map { $0.lowercased() }
         for name in hopByHop { headers.remove(name: name) }
         for name in named where name != "close" && name != "keep-alive" { headers.remove(name: name) }
     }
