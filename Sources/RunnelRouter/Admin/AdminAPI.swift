@@ -115,8 +115,7 @@ struct AdminAPI: Sendable {
     static func error(_ status: Int, _ message: String) -> HTTPResponse {
         var writer = JSONWriter(reservingCapacity: 128)
         writer.beginObject()
-        writer.key("error")
-        writer.string(message)
+        writer.member("error", message)
         writer.endObject()
         writer.lineBreak()
         var response = HTTPResponse.json(status, writer.bytes)

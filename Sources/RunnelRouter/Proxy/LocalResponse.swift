@@ -19,13 +19,10 @@ struct LocalResponse {
     var body: ByteBuffer {
         var writer = JSONWriter(reservingCapacity: 128)
         writer.beginObject()
-        writer.key("status")
-        writer.integer(Int(status.code))
-        writer.key("error")
-        writer.string(message)
+        writer.member("status", Int(status.code))
+        writer.member("error", message)
         if let requestID {
-            writer.key("request_id")
-            writer.string(requestID)
+            writer.member("request_id", requestID)
         }
         writer.endObject()
         writer.lineBreak()

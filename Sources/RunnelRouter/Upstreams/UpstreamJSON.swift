@@ -78,11 +78,9 @@ enum UpstreamJSON {
         writer.beginObject()
         if let balancer = spec.balancer {
             let names = balancer.names
-            writer.key("balancer")
-            writer.string(names.balancer)
+            writer.member("balancer", names.balancer)
             if let hashOn = names.hashOn {
-                writer.key("hash_on")
-                writer.string(hashOn)
+                writer.member("hash_on", hashOn)
             }
         }
         writer.key("cluster")
@@ -101,16 +99,11 @@ enum UpstreamJSON {
         writer.beginArray()
         for server in servers {
             writer.beginObject()
-            writer.key("host")
-            writer.string(server.host)
-            writer.key("port")
-            writer.integer(server.port)
-            writer.key("weight")
-            writer.integer(server.weight)
-            writer.key("max_fails")
-            writer.integer(server.maxFails)
-            writer.key("fail_timeout")
-            writer.integer(server.failTimeout)
+            writer.member("host", server.host)
+            writer.member("port", server.port)
+            writer.member("weight", server.weight)
+            writer.member("max_fails", server.maxFails)
+            writer.member("fail_timeout", server.failTimeout)
             writer.endObject()
         }
         writer.endArray()
