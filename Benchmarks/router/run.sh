@@ -31,6 +31,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 upstream_port=$(free_port); nginx_port=$(free_port); router_port=$(free_port)
 
 mkdir -p "$work/www" "$work/logs"
+chmod 755 "$work" "$work/www"   # nginx workers run as www-data when started by root
 python3 -c "import sys; sys.stdout.write('x' * 99 + '\n')" > "$work/www/small"
 head -c 65536 /dev/urandom > "$work/www/big"
 
@@ -99,7 +100,8 @@ def ms(label):
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rps:.0f} {ms(\"50%\"):.2f} {ms(\"99%\"):.2f} {errors.group(1) if errors else 0}")
+p50, p99 = ms("50%"), ms("99%")
+print("%.0f %.2f %.2f %s" % (rps, p50, p99, errors.group(1) if errors else 0))
 '
 }
 

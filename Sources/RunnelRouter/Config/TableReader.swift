@@ -31,9 +31,15 @@ struct TableReader {
 
     mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = value(key) else { return nil }
-        guard let number = value.integerValue.flatMap({ Int(exactly: $0) }) else { return wrongType(key, value, "an integer") }
-        guard range.contains(number) else {
-            return problem(key, value, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+        // Written with `report` rather than the generic `problem`: the latter here crashed the
+        // Swift 6.3 optimizer (CopyPropagation ownership verification) in release builds.
+        guard case .integer(let wide) = value.content, let number = Int(exactly: wide) else {
+            report(key, value, "'\(key)' must be an integer, not \(value.kindDescription)")
+            return nil
+        }
+        if !range.contains(number) {
+            report(key, value, "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+            return nil
         }
         return number
     }
@@ -96,11 +102,15 @@ struct TableReader {
     }
 
     mutating func problem<T>(_ key: String, _ value: ConfigValue?, _ message: String) -> T? {
+        report(key, value, message)
+        return nil
+    }
+
+    mutating func report(_ key: String, _ value: ConfigValue?, _ message: String) {
         let place = value?.location ?? table.entry(key)?.keyLocation ?? location
         diagnostics.append(ConfigDiagnostic(
             severity: .error, file: place?.file ?? file, line: place?.line ?? 0, column: place?.column,
             section: section, key: key, message: "\(message) in [\(section)] (\(Self.place(place, file)))"))
-        return nil
     }
 
     private mutating func wrongType<T>(_ key: String, _ value: ConfigValue, _ expected: String) -> T? {
