@@ -35,7 +35,7 @@ extension ClientHandler {
             upstream.channel.close(promise: nil)
             exchange.upstream = nil
         }
-        exchange.finishAttempt(status: nil, now: .now())
+        exchange.finishAttempt(status: nil, now: .now(), recordForLog: shared.accessLog != nil)
         logAccess(exchange, status: Int(response.status.code))
         self.exchange = nil
         if exchange.responseHeadSent {

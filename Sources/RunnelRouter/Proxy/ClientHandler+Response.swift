@@ -49,7 +49,7 @@ extension ClientHandler: UpstreamDelegate {
         let now = NIODeadline.now()
         let status = exchange.responseStatus ?? 502
         if let server = exchange.server { exchange.pool.record(.status(status), for: server, at: now) }
-        exchange.finishAttempt(status: status, now: now)
+        exchange.finishAttempt(status: status, now: now, recordForLog: shared.accessLog != nil)
         if let upstream = exchange.upstream {
             exchange.upstream = nil
             upstream.handler.detach()

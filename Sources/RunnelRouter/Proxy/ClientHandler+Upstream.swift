@@ -18,7 +18,8 @@ extension ClientHandler {
         server.activeRequests.add(1, ordering: .relaxed)
         guard let context else { return }
         if let pooled = shared.connectionPool(on: context.eventLoop)?.take(server.address) {
-            attach(pooled, to: exchange)
+            // Inside the client's read, channelReadComplete flushes, together with any body.
+            attach(pooled, to: exchange, flushNow: !inClientRead)
             return
         }
         let address = server.address
@@ -48,7 +49,7 @@ extension ClientHandler {
                     handler.park(connection)
                     return
                 }
-                handler.attach(connection, to: exchange)
+                handler.attach(connection, to: exchange, flushNow: true)
             case .failure(let error):
                 guard handler.exchange === exchange else { return }
                 handler.attemptFailed(exchange, reason: "connect to \(address) failed: \(error)", timedOut: false, nothingSent: true)
@@ -56,7 +57,7 @@ extension ClientHandler {
         }
     }
 
-    private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange) {
+    private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange, flushNow: Bool) {
         exchange.upstream = connection
         connection.handler.attach(self)
         let channel = connection.channel
@@ -67,7 +68,7 @@ extension ClientHandler {
         }
         exchange.pendingBody = []
         if exchange.requestEnded { connection.handler.send(.end(nil)) }
-        connection.handler.flush()
+        if flushNow { connection.handler.flush() } else { upstreamNeedsFlush = true }
         if channel.isWritable { releaseHeldRead() }
     }
 
@@ -90,7 +91,7 @@ extension ClientHandler {
             exchange.upstream = nil
         }
         if let server = exchange.server { exchange.pool.record(.gatewayFailure(reason), for: server, at: now) }
-        exchange.finishAttempt(status: timedOut ? 504 : 502, now: now)
+        exchange.finishAttempt(status: timedOut ? 504 : 502, now: now, recordForLog: shared.accessLog != nil)
         let failure = LocalResponse(status: timedOut ? .gatewayTimeout : .badGateway, message: reason, requestID: exchange.requestID)
         if exchange.responseHeadSent {
             // Part of the response is with the client already: all that is left is to cut it short.

@@ -19,8 +19,11 @@ final class ClientHandler: ChannelDuplexHandler {
     /// A read the client asked for while the upstream could not take more bytes.
     var readHeld = false
     var upstreamNeedsFlush = false
+    /// Between channelRead and channelReadComplete: writes upstream can wait for the latter's flush.
+    var inClientRead = false
     /// The request body still arriving after a local response: dropped, then the connection closes.
     var discardingRequest = false
+    var requestIDs = RequestIDGenerator()
 
     init(shared: ProxyShared, listener: ListenerConfig, settings: ProxyDefaults, headerTimer: HeaderTimeoutHandler) {
         self.shared = shared
@@ -37,6 +40,7 @@ final class ClientHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inClientRead = true
         switch unwrapInboundIn(data) {
         case .head(let head): requestHead(head, context: context)
         case .body(let buffer): requestBody(buffer, context: context)
@@ -45,6 +49,7 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inClientRead = false
         if upstreamNeedsFlush, let upstream = exchange?.upstream {
             upstreamNeedsFlush = false
             upstream.handler.flush()
@@ -53,9 +58,11 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, !exchange.requestEnded, !discardingRequest,
+        if let exchange, exchange.hasBody, !exchange.requestEnded, !discardingRequest,
            exchange.upstream.map({ !$0.channel.isWritable }) ?? true {
-            // Connecting, or the upstream is full: wait, so the request body stays in the socket.
+            // A body is coming and there is nowhere to put it yet (connecting, or the upstream is
+            // full): wait, so it stays in the socket. Requests without a body never wait here; a
+            // held read costs a system call when released.
             readHeld = true
             return
         }
@@ -82,7 +89,7 @@ final class ClientHandler: ChannelDuplexHandler {
                 upstream.channel.close(promise: nil)
                 exchange.upstream = nil
             }
-            exchange.finishAttempt(status: exchange.responseStatus, now: .now())
+            exchange.finishAttempt(status: exchange.responseStatus, now: .now(), recordForLog: shared.accessLog != nil)
             logAccess(exchange, status: 499)
             self.exchange = nil
         }
@@ -106,7 +113,7 @@ final class ClientHandler: ChannelDuplexHandler {
         let declaredLength = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
         let host = HostName.normalize(head.headers.first(name: "host") ?? "")
         let (upstreamHead, requestID) = ForwardedHeaders.upstreamRequest(
-            head, clientIP: clientIP, proto: listener.proto, newRequestID: RequestID.make)
+            head, clientIP: clientIP, proto: listener.proto, newRequestID: { requestIDs.make() })
         guard let pool = shared.routes.lookup(host: host) else {
             respondLocally(LocalResponse(status: .badGateway, message: "no upstream for host '\(host)'", requestID: requestID),
                            head: head, hasBody: declaredLength > 0 || head.headers.contains(name: "transfer-encoding"), host: host)

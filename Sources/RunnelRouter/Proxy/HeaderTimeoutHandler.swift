@@ -12,6 +12,10 @@ final class HeaderTimeoutHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var waitingForHead = true
     private var headStarted = false
+    private var headStart = NIODeadline.distantPast
+    /// When the current wait ends; the one armed timer fires at or before it and re-arms itself
+    /// if the deadline moved, so a request costs a field write rather than a timer.
+    private var deadline = NIODeadline.distantFuture
     private var timer: Scheduled<Void>?
 
     init(headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
@@ -32,40 +36,59 @@ final class HeaderTimeoutHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if waitingForHead && !headStarted {
             headStarted = true
-            schedule(headerTimeout) { context in
-                context.writeAndFlush(NIOAny(LocalResponse(status: .requestTimeout, message: "request headers not received in time").rawBytes(closing: true)), promise: nil)
-                context.close(promise: nil)
-            }
+            headStart = .now()
         }
         context.fireChannelRead(data)
     }
 
+    /// Only a head still incomplete after the decoder saw this read needs the header deadline;
+    /// the usual head arrives whole in one read and costs no timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if waitingForHead && headStarted { arm(headStart + headerTimeout) }
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
+        timer = nil
         context.fireChannelInactive()
     }
 
     /// The decoder produced a request head: no deadline while the request is served.
     func headReceived() {
         waitingForHead = false
-        timer?.cancel()
-        timer = nil
     }
 
     /// The response ended and the connection stays open for another request.
     func awaitNextRequest() {
         waitingForHead = true
         headStarted = false
-        schedule(idleTimeout) { context in context.close(promise: nil) }
+        arm(.now() + idleTimeout)
     }
 
-    private func schedule(_ delay: TimeAmount, _ action: @escaping (ChannelHandlerContext) -> Void) {
+    private func arm(_ newDeadline: NIODeadline) {
+        let earlier = newDeadline < deadline
+        deadline = newDeadline
+        guard timer == nil || earlier, let context else { return }
         timer?.cancel()
-        guard let context else { return }
-        let bound = NIOLoopBound((self, action), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, action) = bound.value
-            if let context = handler.context, handler.waitingForHead { action(context) }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: newDeadline) { bound.value.fired() }
+    }
+
+    private func fired() {
+        timer = nil
+        guard waitingForHead, let context else { return }
+        guard NIODeadline.now() >= deadline else {
+            let later = deadline
+            deadline = .distantFuture
+            arm(later)
+            return
         }
+        if headStarted {
+            // A head begun but not finished in time: slowloris, or a client stuck mid-header.
+            let response = LocalResponse(status: .requestTimeout, message: "request headers not received in time")
+            context.writeAndFlush(NIOAny(response.rawBytes(closing: true)), promise: nil)
+        }
+        context.close(promise: nil)
     }
 }

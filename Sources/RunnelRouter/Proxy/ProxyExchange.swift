@@ -64,9 +64,13 @@ final class ProxyExchange {
         !bodySentUpstream && !responseHeadSent && tried.count < tries && now < retryDeadline
     }
 
-    func finishAttempt(status: Int?, now: NIODeadline) {
+    /// Ends the current attempt; `recordForLog` keeps its address, status and time (only
+    /// when an access log wants them: three array appends per request otherwise).
+    func finishAttempt(status: Int?, now: NIODeadline, recordForLog: Bool) {
         if let server {
             server.activeRequests.subtract(1, ordering: .relaxed)
+        }
+        if let server, recordForLog {
             upstreamAddrs.append(server.address)
             upstreamStatuses.append(status ?? 502)
             upstreamTimes.append(Double((now - attemptStarted).nanoseconds) / 1e9)

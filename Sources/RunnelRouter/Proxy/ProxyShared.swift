@@ -18,7 +18,7 @@ final class ProxyShared: Sendable {
         currentDefaults = Mutex(defaults)
         var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamConnectionPool>] = [:]
         for loop in group.makeIterator() {
-            pools[ObjectIdentifier(loop as AnyObject)] = NIOLoopBoundBox.makeBoxSendingValue(UpstreamConnectionPool(), as: UpstreamConnectionPool.self, eventLoop: loop)
+            pools[ObjectIdentifier(loop as AnyObject)] = NIOLoopBoundBox.makeBoxSendingValue(UpstreamConnectionPool(eventLoop: loop), as: UpstreamConnectionPool.self, eventLoop: loop)
         }
         self.pools = pools
     }

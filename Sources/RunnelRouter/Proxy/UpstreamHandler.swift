@@ -22,8 +22,6 @@ final class UpstreamHandler: ChannelDuplexHandler {
     weak var delegate: (any UpstreamDelegate)?
     private var context: ChannelHandlerContext?
     private var readPending = false
-    private var idleClose: Scheduled<Void>?
-    private var onPoolExit: (() -> Void)?
     /// Set once the server said `Connection: close` or anything went wrong.
     private(set) var reusable = true
     /// True when the connection has carried at least one request (a stale keep-alive can fail).
@@ -91,9 +89,6 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         reusable = false
-        idleClose?.cancel()
-        onPoolExit?()
-        onPoolExit = nil
         if let delegate {
             self.delegate = nil
             delegate.upstreamFailed("upstream closed the connection", timedOut: false)
@@ -125,18 +120,5 @@ final class UpstreamHandler: ChannelDuplexHandler {
             readPending = false
             context.read()
         }
-    }
-
-    func enterPool(idleTimeout: TimeAmount, onExit: @escaping () -> Void) {
-        guard let context else { return }
-        onPoolExit = onExit
-        let channel = context.channel
-        idleClose = context.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
-    }
-
-    func leavePool() {
-        idleClose?.cancel()
-        idleClose = nil
-        onPoolExit = nil
     }
 }

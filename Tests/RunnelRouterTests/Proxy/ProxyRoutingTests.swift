@@ -79,6 +79,24 @@ import Testing
         #expect(Set(upstream.requests.compactMap(\.remoteAddress)).count == 1)
     }
 
+    @Test func idleUpstreamConnectionsAreClosedAfterTheIdleTimeout() async throws {
+        // This upstream answers only the first request of each connection: reusing a connection
+        // it should have been closed would hang until the read timeout (504).
+        let upstream = try await RawUpstream.start(answer: Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8), closeAfter: false)
+        let router = try await RouterHarness.start("""
+            [defaults]
+            upstream_idle_timeout = "200ms"
+            upstream_read_timeout = "2s"
+            [upstream.app]
+            servers = \(RouterHarness.servers([upstream.port]))
+            """)
+        defer { Task { await router.stop(); await upstream.stop() } }
+        #expect(try await router.get("app").status == 200)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(try await router.get("app").status == 200)
+        #expect(upstream.connectionCount == 2)
+    }
+
     @Test func weightedRoundRobinSpreadsByWeight() async throws {
         let light = try await TestUpstream.start(name: "light")
         let heavy = try await TestUpstream.start(name: "heavy")
