@@ -45,11 +45,24 @@ extension ClientHandler {
         let keepAlive = exchange.keepAlive && exchange.requestEnded
         writeLocal(response, version: exchange.clientHead.version, keepAlive: keepAlive, context: context)
         if keepAlive {
-            headerTimer.awaitNextRequest()
-            releaseHeldRead()
+            readyForNextRequest()
         } else {
             context.close(promise: nil)
         }
+    }
+
+    /// The exchange ended and the connection stays open: serve requests that were pipelined
+    /// behind it, then read again.
+    func readyForNextRequest() {
+        headerTimer.awaitNextRequest()
+        while let context, context.channel.isActive, exchange?.requestEnded != true, let part = queuedParts.popFirst() {
+            handle(part, context: context)
+        }
+        if upstreamNeedsFlush, let upstream = exchange?.upstream {
+            upstreamNeedsFlush = false
+            upstream.handler.flush()
+        }
+        releaseHeldRead()
     }
 
     func writeLocal(_ response: LocalResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {

@@ -69,8 +69,7 @@ extension ClientHandler: UpstreamDelegate {
         if closeAfter {
             context.close(promise: nil)
         } else {
-            headerTimer.awaitNextRequest()
-            releaseHeldRead()
+            readyForNextRequest()
         }
     }
 }

@@ -24,6 +24,10 @@ final class ClientHandler: ChannelDuplexHandler {
     /// The request body still arriving after a local response: dropped, then the connection closes.
     var discardingRequest = false
     var requestIDs = RequestIDGenerator()
+    /// Parts of pipelined requests read while a response was in progress (HTTP/1.1 answers in
+    /// order); reading pauses when this many wait.
+    var queuedParts = CircularBuffer<HTTPServerRequestPart>()
+    static let maxQueuedParts = 64
 
     init(shared: ProxyShared, listener: ListenerConfig, settings: ProxyDefaults, headerTimer: HeaderTimeoutHandler) {
         self.shared = shared
@@ -41,7 +45,17 @@ final class ClientHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inClientRead = true
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !queuedParts.isEmpty || exchange?.requestEnded == true {
+            // A pipelined request: it waits until the response in progress is complete.
+            queuedParts.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head): requestHead(head, context: context)
         case .body(let buffer): requestBody(buffer, context: context)
         case .end: requestEnd(context: context)
@@ -58,6 +72,10 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if queuedParts.count >= Self.maxQueuedParts {
+            readHeld = true
+            return
+        }
         if let exchange, exchange.hasBody, !exchange.requestEnded, !discardingRequest,
            exchange.upstream.map({ !$0.channel.isWritable }) ?? true {
             // A body is coming and there is nowhere to put it yet (connecting, or the upstream is
@@ -101,7 +119,8 @@ final class ClientHandler: ChannelDuplexHandler {
             // The request cannot be parsed, so the connection is out of step: answer and close.
             let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
             let message = parserError == .headerOverflow ? "request headers too large" : "malformed request"
-            if exchange?.responseHeadSent != true {
+            // With a request in flight an answer now would interleave with its response.
+            if exchange == nil {
                 writeLocal(LocalResponse(status: status, message: message), version: .http1_1, keepAlive: false, context: context)
             }
         }

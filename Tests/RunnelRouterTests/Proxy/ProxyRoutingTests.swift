@@ -97,6 +97,26 @@ import Testing
         #expect(upstream.connectionCount == 2)
     }
 
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let upstream = try await TestUpstream.start(name: "echo") { request in
+            if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(200)) }
+            return .text(200, request.path)
+        }
+        let router = try await RouterHarness.start("""
+            [upstream.app]
+            servers = \(RouterHarness.servers([upstream.port]))
+            """)
+        defer { Task { await router.stop(); await upstream.stop() } }
+        let connection = try await RawConnection.connect(port: router.proxyPort)
+        defer { connection.close() }
+        let paths = ["/slow", "/b", "/nohost", "/c"]
+        try await connection.send(paths.map { RouterHarness.request("GET", $0, host: $0 == "/nohost" ? "unknown" : "app") }.joined())
+        var answers: [String] = []
+        for _ in paths { answers.append(try await connection.readResponse().text) }
+        #expect(answers[0] == "/slow" && answers[1] == "/b" && answers[3] == "/c")
+        #expect(answers[2].contains("no upstream for host 'unknown'"))
+    }
+
     @Test func weightedRoundRobinSpreadsByWeight() async throws {
         let light = try await TestUpstream.start(name: "light")
         let heavy = try await TestUpstream.start(name: "heavy")
