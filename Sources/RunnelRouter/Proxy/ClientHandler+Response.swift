@@ -4,6 +4,7 @@ import NIOHTTP1
 /// The response path: upstream parts to the client, completion, keep-alive on both sides.
 extension ClientHandler: UpstreamDelegate {
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    var isAwaitingResponse: Bool { exchange?.requestEnded ?? true }
 
     func upstreamResponse(_ part: HTTPClientResponsePart) {
         guard let exchange, let context else { return }
@@ -40,7 +41,6 @@ extension ClientHandler: UpstreamDelegate {
 
     func upstreamFailed(_ reason: String, timedOut: Bool) {
         guard let exchange else { return }
-        if timedOut && !exchange.requestEnded { return }
         exchange.upstream = nil
         attemptFailed(exchange, reason: reason, timedOut: timedOut, nothingSent: false)
     }

@@ -29,8 +29,7 @@ extension ClientHandler {
             .channelInitializer { [readTimeout = settings.upstreamReadTimeout] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout.timeAmount))
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(readTimeout: readTimeout.timeAmount))
                 }
             }
         let future = server.socketAddress.map { connect.connect(to: $0) } ?? connect.connect(host: server.spec.host, port: server.spec.port)

@@ -10,6 +10,8 @@ protocol UpstreamDelegate: AnyObject {
     func upstreamFailed(_ reason: String, timedOut: Bool)
     /// Whether the client can take more bytes now; reads from upstream pause while it cannot.
     var clientIsWritable: Bool { get }
+    /// True once the whole request was sent: only then does upstream silence count as a timeout.
+    var isAwaitingResponse: Bool { get }
 }
 
 /// Last handler of an upstream connection: forwards the response to its delegate and holds
@@ -21,6 +23,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     weak var delegate: (any UpstreamDelegate)?
     private var context: ChannelHandlerContext?
+    /// Longest silence allowed while a delegate waits for its response.
+    private let readTimeout: TimeAmount
+    private var lastRead = NIODeadline.now()
+    /// One timer per wait, re-armed from `lastRead` when it fires early, instead of a timer
+    /// (or an idle-state handler's bookkeeping) per read and write.
+    private var readTimer: Scheduled<Void>?
+
+    init(readTimeout: TimeAmount) { self.readTimeout = readTimeout }
     private var readPending = false
     /// Set once the server said `Connection: close` or anything went wrong.
     private(set) var reusable = true
@@ -31,6 +41,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastRead = .now()
         let part = unwrapInboundIn(data)
         if case .head(let head) = part, !head.isKeepAlive { reusable = false }
         guard let delegate else {
@@ -76,18 +87,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
         context.read()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, let delegate {
-            reusable = false
-            self.delegate = nil
-            delegate.upstreamFailed("upstream read timed out", timedOut: true)
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        readTimer = nil
         reusable = false
         if let delegate {
             self.delegate = nil
@@ -110,6 +112,33 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func attach(_ delegate: any UpstreamDelegate) {
         self.delegate = delegate
         readPending = false
+        lastRead = .now()
+        if readTimer == nil { armReadTimer(at: lastRead + readTimeout) }
+    }
+
+    private func armReadTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        readTimer = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.readTimerFired() }
+    }
+
+    private func readTimerFired() {
+        readTimer = nil
+        guard let delegate, let context else { return }
+        let deadline = lastRead + readTimeout
+        guard NIODeadline.now() >= deadline else {
+            armReadTimer(at: deadline)
+            return
+        }
+        if delegate.isAwaitingResponse {
+            reusable = false
+            self.delegate = nil
+            delegate.upstreamFailed("upstream read timed out", timedOut: true)
+            context.close(promise: nil)
+        } else {
+            // Still sending the request body: the silence is expected; look again later.
+            armReadTimer(at: .now() + readTimeout)
+        }
     }
 
     /// Stops reporting to the current delegate (its request ended).
