@@ -23,11 +23,7 @@ struct TableReader {
         return table[key]
     }
 
-    mutating func string(_ key: String) -> String? {
-        guard let value = value(key) else { return nil }
-        guard let text = value.stringValue else { return wrongType(key, value, "a string") }
-        return text
-    }
+    mutating func string(_ key: String) -> String? { typed(key, "a string") { $0.stringValue } }
 
     mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = value(key) else { return nil }
@@ -44,24 +40,28 @@ struct TableReader {
         return number
     }
 
-    mutating func bool(_ key: String) -> Bool? {
-        guard let value = value(key) else { return nil }
-        guard let flag = value.boolValue else { return wrongType(key, value, "a boolean") }
-        return flag
-    }
+    mutating func bool(_ key: String) -> Bool? { typed(key, "a boolean") { $0.boolValue } }
 
     mutating func duration(_ key: String) -> Duration? {
-        guard let value = value(key) else { return nil }
-        guard let duration = value.durationValue else {
-            return wrongType(key, value, "a duration (seconds, or a string such as \"250ms\" or \"1m30s\")")
-        }
-        return duration
+        typed(key, "a duration (seconds, or a string such as \"250ms\" or \"1m30s\")") { $0.durationValue }
     }
 
     mutating func byteSize(_ key: String) -> Int? {
+        typed(key, "a byte size (bytes, or a string such as \"64KiB\")") { $0.byteSizeValue }
+    }
+
+    mutating func table(_ key: String) -> ConfigTable? { typed(key, "a table") { $0.tableValue } }
+
+    mutating func array(_ key: String) -> [ConfigValue]? { typed(key, "an array") { $0.arrayValue } }
+
+    /// The value of `key` converted, nil when absent, and a reported problem when it is not `expected`.
+    private mutating func typed<T>(_ key: String, _ expected: String, _ convert: (ConfigValue) -> T?) -> T? {
         guard let value = value(key) else { return nil }
-        guard let size = value.byteSizeValue else { return wrongType(key, value, "a byte size (bytes, or a string such as \"64KiB\")") }
-        return size
+        guard let converted = convert(value) else {
+            report(key, value, "'\(key)' must be \(expected), not \(value.kindDescription)")
+            return nil
+        }
+        return converted
     }
 
     mutating func address(_ key: String) -> BindAddress? {
@@ -70,18 +70,6 @@ struct TableReader {
             return problem(key, table[key], "'\(key)' must be host:port, not '\(text)'")
         }
         return address
-    }
-
-    mutating func table(_ key: String) -> ConfigTable? {
-        guard let value = value(key) else { return nil }
-        guard let table = value.tableValue else { return wrongType(key, value, "a table") }
-        return table
-    }
-
-    mutating func array(_ key: String) -> [ConfigValue]? {
-        guard let value = value(key) else { return nil }
-        guard let array = value.arrayValue else { return wrongType(key, value, "an array") }
-        return array
     }
 
     /// A reader for a nested table, named `section.key` in messages.
@@ -111,10 +99,6 @@ struct TableReader {
         diagnostics.append(ConfigDiagnostic(
             severity: .error, file: place?.file ?? file, line: place?.line ?? 0, column: place?.column,
             section: section, key: key, message: "\(message) in [\(section)] (\(Self.place(place, file)))"))
-    }
-
-    private mutating func wrongType<T>(_ key: String, _ value: ConfigValue, _ expected: String) -> T? {
-        problem(key, value, "'\(key)' must be \(expected), not \(value.kindDescription)")
     }
 
     static func place(_ location: FileLocation?, _ file: String) -> String {

@@ -85,45 +85,33 @@ final class UpstreamRegistry: Sendable {
     func delete(_ name: String, addresses: Set<String>?) throws(ChangeError) {
         try writeLock.withLock { _ throws(ChangeError) in
             guard var spec = desired[name] else { throw ChangeError(status: 404, message: "no upstream '\(name)'") }
-            if let addresses, !addresses.isEmpty {
-                spec.remove(addresses: addresses)
-                if !spec.allServers.isEmpty {
-                    try store(spec, named: name)
-                    return
-                }
-            }
-            let previous = stateFile.withLock { state in
-                let previous = state
-                state.upstreams[name] = nil
-                state.deleted.insert(name)
-                return previous
-            }
-            try persist(restoring: previous)
-            install(nil, named: name)
+            if let addresses, !addresses.isEmpty { spec.remove(addresses: addresses) } else { spec.levels = [] }
+            // Removing the last server removes the upstream.
+            try store(spec.allServers.isEmpty ? nil : spec, named: name)
         }
     }
 
-    private func store(_ spec: UpstreamSpec, named name: String) throws(ChangeError) {
-        let previous = stateFile.withLock { state in
+    /// Records `spec` (nil: deleted) as the desired state of `name`, persists it, then swaps the
+    /// live pool. When the state file cannot be written the in-memory state goes back, so memory
+    /// and disk agree and the live pool is unchanged.
+    private func store(_ spec: UpstreamSpec?, named name: String) throws(ChangeError) {
+        let (previous, state) = stateFile.withLock { state in
             let previous = state
             state.upstreams[name] = spec
-            state.deleted.remove(name)
-            return previous
+            if spec == nil { state.deleted.insert(name) } else { state.deleted.remove(name) }
+            return (previous, state)
         }
-        try persist(restoring: previous)
-        install(spec, named: name)
-    }
-
-    /// Writes the state file; on failure the in-memory state goes back, so memory and disk agree.
-    private func persist(restoring previous: UpstreamStateFile) throws(ChangeError) {
-        guard let stateDirectory else { return }
-        let state = stateFile.withLock { $0 }
+        guard let stateDirectory else {
+            install(spec, named: name)
+            return
+        }
         do {
             try state.save(directory: stateDirectory)
         } catch {
             stateFile.withLock { $0 = previous }
             throw ChangeError(status: 500, message: "cannot persist the upstream state: \(error)")
         }
+        install(spec, named: name)
     }
 
     /// Builds the pool for `spec` (reusing server state from the current pool) and swaps it in.

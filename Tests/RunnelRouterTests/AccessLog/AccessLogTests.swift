@@ -7,12 +7,10 @@ import Testing
     @Test func recordsGoToAnAgentAsHekaFramedMessagesWithSlardarFieldNames() async throws {
         let agent = try await ByteCollector.start()
         let upstream = try await TestUpstream.start(name: "up")
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [upstream.port], """
             [access_log]
             tcp_address = "127.0.0.1:\(agent.port)"
             hostname = "router-1"
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
             """)
         defer { Task { await router.stop(); await upstream.stop(); await agent.stop() } }
         for index in 0..<3 { _ = try await router.get("app", "/page/\(index)", headers: ["X-Request-Id: id-\(index)"]) }
@@ -46,12 +44,10 @@ import Testing
     @Test func anUnreachableAgentCostsRecordsNotRequests() async throws {
         let upstream = try await TestUpstream.start(name: "up")
         let deadPort = try await freePort()
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [upstream.port], """
             [access_log]
             tcp_address = "127.0.0.1:\(deadPort)"
             buffer_records = 5
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
             """)
         defer { Task { await router.stop(); await upstream.stop() } }
         let started = ContinuousClock.now
@@ -69,11 +65,9 @@ import Testing
         let upstream = try await TestUpstream.start(name: "up")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [upstream.port], """
             [access_log]
             file = "\(path)"
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
             """)
         defer { Task { await upstream.stop() } }
         for _ in 0..<2 { _ = try await router.get("app") }

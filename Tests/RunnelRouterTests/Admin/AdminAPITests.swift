@@ -48,10 +48,7 @@ import Testing
         let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
         let old = try await TestUpstream.start(name: "old") { _ in HTTPResponse(status: 200, body: .stream(chunks)) }
         let new = try await TestUpstream.start(name: "new")
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([old.port]))
-            """)
+        let router = try await RouterHarness.start(app: [old.port])
         defer { Task { await router.stop(); await old.stop(); await new.stop() } }
         let streaming = try await RawConnection.connect(port: router.proxyPort)
         defer { streaming.close() }
@@ -85,10 +82,7 @@ import Testing
     @Test func manualEjectAndRestoreButNeverTheLastServer() async throws {
         let a = try await TestUpstream.start(name: "a")
         let b = try await TestUpstream.start(name: "b")
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([a.port, b.port]))
-            """)
+        let router = try await RouterHarness.start(app: [a.port, b.port])
         defer { Task { await router.stop(); await a.stop(); await b.stop() } }
         let ejected = try await router.admin("POST", "/upstream/app/servers/127.0.0.1:\(a.port)/eject", body: #"{"duration":"60s","reason":"alertman: 5xx"}"#)
         #expect(ejected.status == 200)

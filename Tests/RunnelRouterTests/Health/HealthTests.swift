@@ -21,15 +21,13 @@ import Testing
         let steady = try await TestUpstream.start(name: "steady")
         let flaky = try await TestUpstream.start(name: "flaky")
         let flakyPort = flaky.port
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [steady.port, flakyPort], """
             [defaults.health]
             interval = "200ms"
             timeout = "200ms"
             path = "/healthz"
             fall = 2
             rise = 2
-            [upstream.app]
-            servers = \(RouterHarness.servers([steady.port, flakyPort]))
             """)
         defer { Task { await router.stop(); await steady.stop() } }
         #expect(try await eventually(timeout: .seconds(3)) { try await serverStatus(router, port: flakyPort) == "ok" })
@@ -51,15 +49,13 @@ import Testing
     @Test func aServerAnswering503IsEjectedAndRestoredOnSchedule() async throws {
         let good = try await TestUpstream.start(name: "good")
         let bad = try await TestUpstream.start(name: "bad") { _ in .text(503, "bad") }
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [good.port, bad.port], """
             [defaults]
             tries = 1
             [defaults.ejection]
             consecutive_5xx = 2
             base_ejection_time = "600ms"
             max_ejection_percent = 50
-            [upstream.app]
-            servers = \(RouterHarness.servers([good.port, bad.port]))
             """)
         defer { Task { await router.stop(); await good.stop(); await bad.stop() } }
         var statuses: [Int] = []
@@ -80,14 +76,12 @@ import Testing
     @Test func neverEjectsTheLastServer() async throws {
         let bad = try await TestUpstream.start(name: "bad") { _ in .text(503, "bad") }
         let worse = try await TestUpstream.start(name: "worse") { _ in .text(503, "worse") }
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [bad.port, worse.port], """
             [defaults]
             tries = 1
             [defaults.ejection]
             consecutive_5xx = 1
             max_ejection_percent = 100
-            [upstream.app]
-            servers = \(RouterHarness.servers([bad.port, worse.port]))
             """)
         defer { Task { await router.stop(); await bad.stop(); await worse.stop() } }
         for _ in 0..<6 { #expect(try await router.get("app").status == 503) }

@@ -5,14 +5,12 @@ import Testing
 
 @Suite struct BadInputTests {
     private func router(upstreamPort: Int, extra: String = "") async throws -> RouterHarness {
-        try await RouterHarness.start("""
+        try await RouterHarness.start(app: [upstreamPort], """
             [defaults]
             client_header_timeout = "500ms"
             upstream_read_timeout = "1s"
             tries = 1
             \(extra)
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstreamPort]))
             """)
     }
 

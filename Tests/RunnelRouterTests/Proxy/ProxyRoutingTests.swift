@@ -42,10 +42,7 @@ import Testing
 
     @Test func forwardingHeadersAreSetAndHopByHopHeadersRemoved() async throws {
         let upstream = try await TestUpstream.start(name: "up")
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
-            """)
+        let router = try await RouterHarness.start(app: [upstream.port])
         defer { Task { await router.stop(); await upstream.stop() } }
         let response = try await router.get("app", headers: [
             "X-Forwarded-For: 10.1.1.1", "Keep-Alive: timeout=5", "X-Secret-Hop: 1", "Connection: X-Secret-Hop",
@@ -63,10 +60,7 @@ import Testing
 
     @Test func keepAliveOnBothSidesReusesOneUpstreamConnection() async throws {
         let upstream = try await TestUpstream.start(name: "up")
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
-            """)
+        let router = try await RouterHarness.start(app: [upstream.port])
         defer { Task { await router.stop(); await upstream.stop() } }
         let connection = try await RawConnection.connect(port: router.proxyPort)
         defer { connection.close() }
@@ -83,12 +77,10 @@ import Testing
         // This upstream answers only the first request of each connection: reusing a connection
         // it should have been closed would hang until the read timeout (504).
         let upstream = try await RawUpstream.start(answer: Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8), closeAfter: false)
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [upstream.port], """
             [defaults]
             upstream_idle_timeout = "200ms"
             upstream_read_timeout = "2s"
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
             """)
         defer { Task { await router.stop(); await upstream.stop() } }
         #expect(try await router.get("app").status == 200)
@@ -102,10 +94,7 @@ import Testing
             if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(200)) }
             return .text(200, request.path)
         }
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
-            """)
+        let router = try await RouterHarness.start(app: [upstream.port])
         defer { Task { await router.stop(); await upstream.stop() } }
         let connection = try await RawConnection.connect(port: router.proxyPort)
         defer { connection.close() }
@@ -134,11 +123,9 @@ import Testing
     @Test func connectFailuresAreRetriedOnAnotherServer() async throws {
         let live = try await TestUpstream.start(name: "live")
         let deadPort = try await freePort()
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [deadPort, live.port], """
             [defaults.ejection]
             consecutive_gateway_failures = 0
-            [upstream.app]
-            servers = \(RouterHarness.servers([deadPort, live.port]))
             """)
         defer { Task { await router.stop(); await live.stop() } }
         for _ in 0..<4 {
@@ -149,12 +136,10 @@ import Testing
 
     @Test func gateway5xxIsRetriedForIdempotentMethodsOnly() async throws {
         let failing = try await TestUpstream.start(name: "failing") { _ in .text(503, "busy") }
-        let router = try await RouterHarness.start("""
+        let router = try await RouterHarness.start(app: [failing.port], """
             [defaults.ejection]
             consecutive_5xx = 0
             consecutive_gateway_failures = 0
-            [upstream.app]
-            servers = \(RouterHarness.servers([failing.port]))
             """)
         defer { Task { await router.stop(); await failing.stop() } }
         let live = try await TestUpstream.start(name: "live")
@@ -177,10 +162,7 @@ import Testing
             if request.method == "POST" { return .text(200, "received \(request.body.count)") }
             return HTTPResponse(status: 200, body: .stream(chunks))
         }
-        let router = try await RouterHarness.start("""
-            [upstream.app]
-            servers = \(RouterHarness.servers([upstream.port]))
-            """)
+        let router = try await RouterHarness.start(app: [upstream.port])
         defer { Task { await router.stop(); await upstream.stop() } }
         let connection = try await RawConnection.connect(port: router.proxyPort)
         defer { connection.close() }

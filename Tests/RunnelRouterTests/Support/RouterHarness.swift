@@ -29,6 +29,11 @@ struct RouterHarness {
         return RouterHarness(server: try await RouterServer.start(config))
     }
 
+    /// A router whose upstream `app` has servers on these loopback ports; `extra` comes first.
+    static func start(app ports: [Int], _ extra: String = "", stateDirectory: String? = nil) async throws -> RouterHarness {
+        try await start(extra + "\n[upstream.app]\nservers = \(servers(ports))\n", stateDirectory: stateDirectory)
+    }
+
     func stop() async { await server.stop() }
 
     /// One request on a fresh connection.
