@@ -147,6 +147,11 @@ final class ClientHandler: ChannelDuplexHandler {
             failLocally(exchange, LocalResponse(status: .payloadTooLarge, message: "request body larger than \(settings.maxBodySize) bytes", requestID: requestID))
             return
         }
+        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            // Answered here as nginx does: the body is streamed on anyway, and upstream
+            // informational responses are not forwarded.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
         connectNextServer(exchange, lastFailure: nil)
     }
 

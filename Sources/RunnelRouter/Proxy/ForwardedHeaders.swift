@@ -21,6 +21,7 @@ enum ForwardedHeaders {
             case .forwardedProto: continue
             case .requestID: if requestID == nil && !value.isEmpty { requestID = value }
             case .contentLength: break
+            case .expect: continue  // the router answers `100-continue` itself (see ClientHandler)
             case .transferEncoding:
                 // An HTTP/1.0 body without a length runs to the close; such requests have no body here.
                 if head.version.minor == 0 && head.version.major == 1 && !head.headers.contains(name: "content-length") { continue }
@@ -80,12 +81,13 @@ enum ForwardedHeaders {
 /// The header names the proxy treats specially, recognised by length first so that most names
 /// cost one integer comparison.
 enum HeaderName: Equatable {
-    case hopByHop, forwardedFor, forwardedProto, requestID, contentLength, transferEncoding, other
+    case hopByHop, forwardedFor, forwardedProto, requestID, contentLength, transferEncoding, expect, other
 
     static func classify(_ name: String) -> HeaderName {
         let utf8 = name.utf8
         switch utf8.count {
         case 2: return equals(utf8, "te") ? .hopByHop : .other
+        case 6: return equals(utf8, "expect") ? .expect : .other
         case 7: return equals(utf8, "trailer") || equals(utf8, "upgrade") ? .hopByHop : .other
         case 10: return equals(utf8, "connection") || equals(utf8, "keep-alive") ? .hopByHop : .other
         case 12: return equals(utf8, "x-request-id") ? .requestID : .other

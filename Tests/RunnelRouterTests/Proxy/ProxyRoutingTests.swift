@@ -106,6 +106,32 @@ import Testing
         #expect(answers[2].contains("no upstream for host 'unknown'"))
     }
 
+    @Test func headResponsesCarryNoBodyAndKeepTheConnectionInStep() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let router = try await RouterHarness.start(app: [upstream.port])
+        defer { Task { await router.stop(); await upstream.stop() } }
+        let connection = try await RawConnection.connect(port: router.proxyPort)
+        defer { connection.close() }
+        try await connection.send(RouterHarness.request("HEAD", "/", host: "app"))
+        let head = try await connection.readResponse(headRequest: true)
+        #expect(head.status == 200 && head.body.isEmpty)
+        try await connection.send(RouterHarness.request("GET", "/", host: "app"))
+        #expect(try await connection.readResponse().text == "up")
+    }
+
+    @Test func expectContinueIsAnsweredByTheRouter() async throws {
+        let upstream = try await TestUpstream.start(name: "up") { request in .text(200, "got \(request.body.count)") }
+        let router = try await RouterHarness.start(app: [upstream.port])
+        defer { Task { await router.stop(); await upstream.stop() } }
+        let connection = try await RawConnection.connect(port: router.proxyPort)
+        defer { connection.close() }
+        try await connection.send("POST / HTTP/1.1\r\nHost: app\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        #expect(try await connection.readResponseHead(timeout: .seconds(2)).status == 100)
+        try await connection.send("hello")
+        #expect(try await connection.readResponse().text == "got 5")
+        #expect(upstream.requests.last?.header("expect") == nil)
+    }
+
     @Test func weightedRoundRobinSpreadsByWeight() async throws {
         let light = try await TestUpstream.start(name: "light")
         let heavy = try await TestUpstream.start(name: "heavy")
