@@ -7,6 +7,27 @@ enum ForwardedHeaders {
     /// The request head sent upstream, and the request id it carries.
     static func upstreamRequest(_ head: HTTPRequestHead, clientIP: String, proto: String,
                                 newRequestID: () -> String) -> (head: HTTPRequestHead, requestID: String) {
+        let dropsTransferEncoding = head.version.major == 1 && head.version.minor == 0 && !head.headers.contains(name: "content-length")
+        var givenRequestID: String?
+        var needsRewrite = false
+        for (name, value) in head.headers {
+            switch HeaderName.classify(name) {
+            case .hopByHop, .forwardedFor, .forwardedProto, .expect: needsRewrite = true
+            case .transferEncoding: needsRewrite = needsRewrite || dropsTransferEncoding
+            case .requestID: if givenRequestID == nil && !value.isEmpty { givenRequestID = value }
+            case .contentLength, .other: break
+            }
+        }
+        if !needsRewrite {
+            // The usual request: keep the headers as they are (no copy of each one, which NIO
+            // would validate again) and add the three the router sets.
+            var headers = head.headers
+            headers.add(name: "X-Forwarded-For", value: clientIP)
+            headers.add(name: "X-Forwarded-Proto", value: proto)
+            let id = givenRequestID ?? newRequestID()
+            if givenRequestID == nil { headers.add(name: "X-Request-Id", value: id) }
+            return (HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers), id)
+        }
         let named = connectionOptions(head.headers)
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 3)
@@ -24,7 +45,7 @@ enum ForwardedHeaders {
             case .expect: continue  // the router answers `100-continue` itself (see ClientHandler)
             case .transferEncoding:
                 // An HTTP/1.0 body without a length runs to the close; such requests have no body here.
-                if head.version.minor == 0 && head.version.major == 1 && !head.headers.contains(name: "content-length") { continue }
+                if dropsTransferEncoding { continue }
             case .other: if !named.isEmpty && named.contains(name.lowercased()) { continue }
             }
             headers.add(name: name, value: value)

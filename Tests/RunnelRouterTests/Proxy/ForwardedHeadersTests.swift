@@ -18,6 +18,14 @@ import Testing
         #expect(upstream.headers["content-length"] == ["3"] && upstream.headers["accept"] == ["*/*"])
     }
 
+    @Test func aPlainRequestKeepsItsHeadersAndGetsTheThreeAdded() {
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: HTTPHeaders([("Host", "app"), ("Accept", "*/*")]))
+        let (upstream, id) = ForwardedHeaders.upstreamRequest(head, clientIP: "1.2.3.4", proto: "http") { "fresh" }
+        #expect(id == "fresh")
+        #expect(upstream.headers.map(\.name) == ["Host", "Accept", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Id"])
+        #expect(upstream.headers["x-forwarded-for"] == ["1.2.3.4"])
+    }
+
     @Test func aGivenRequestIDIsKept() {
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: HTTPHeaders([("X-Request-ID", "abc")]))
         let (upstream, id) = ForwardedHeaders.upstreamRequest(head, clientIP: "1.2.3.4", proto: "http") { "unused" }
