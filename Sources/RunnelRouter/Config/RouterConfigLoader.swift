@@ -256,6 +256,14 @@ public struct RouterConfigLoader: Sendable {
             problems.append(ConfigDiagnostic(severity: .warning, file: fileName, line: 0,
                                              message: "no [[listener]]: the router serves only its admin API"))
         }
+        let names = Set(config.upstreams.map(\.name))
+        let routed = config.routes.wildcards.map(\.upstream) + (config.routes.defaultUpstream.map { [$0] } ?? [])
+        for upstream in routed where !names.contains(upstream) {
+            problems.append(ConfigDiagnostic(
+                severity: .warning, file: fileName, line: 0, section: "routes",
+                message: "[routes] names upstream '\(upstream)', which this file does not define; it has to come from the API",
+                suggestion: DidYouMean.suggestion(for: upstream, among: names)))
+        }
         return problems
     }
 }

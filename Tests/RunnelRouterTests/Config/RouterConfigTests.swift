@@ -100,6 +100,18 @@ import Testing
         #expect(result.diagnostics.first { $0.message.contains("conect_timeout") }?.key == "conect_timeout")
     }
 
+    @Test func routesToUpstreamsNotInTheFileAreWarnedAbout() throws {
+        let result = RouterConfigLoader().load(text: """
+            [routes]
+            default = "fallbak"
+            [upstream.fallback]
+            servers = [{ host = "10.0.0.1", port = 80 }]
+            """)
+        #expect(result.config != nil)
+        let warning = try #require(result.diagnostics.first { $0.message.contains("'fallbak'") })
+        #expect(warning.severity == .warning && warning.suggestion == "did you mean 'fallback'?")
+    }
+
     @Test func syntaxErrorsKeepTheirLocation() {
         let result = RouterConfigLoader().load(text: "[defaults\ntries = 1\n", fileName: "r.toml")
         #expect(result.config == nil)
