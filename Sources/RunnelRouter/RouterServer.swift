@@ -66,6 +66,13 @@ public final class RouterServer: Sendable {
         }
     }
 
+    /// Requests being proxied right now, over every upstream.
+    public var activeRequests: Int {
+        registry.routes.table.pools.values.reduce(0) { total, pool in
+            pool.allServers.reduce(total) { $0 + $1.activeRequests.load(ordering: .relaxed) }
+        }
+    }
+
     /// The bound proxy ports, in listener order (the real ports when 0 was configured).
     public var listenerPorts: [Int] { listeners.withLock { $0.map { $0.channel.localAddress?.port ?? 0 } } }
 
@@ -86,15 +93,20 @@ public final class RouterServer: Sendable {
         listeners.withLock { $0 = kept }
     }
 
-    /// Stops accepting, stops the admin API, health checks and the access log (after writing
-    /// what it holds). Connections in flight are closed by the event loop group's owner.
-    public func stop() async {
+    /// Stops accepting, lets requests in flight finish (up to `drainTimeout`), then stops the
+    /// admin API, health checks and the access log (after writing what it holds). Connections
+    /// still open are left to the event loop group's owner (the process exits).
+    public func stop(drainTimeout: Duration = .seconds(10)) async {
         let current = listeners.withLock { state in
             let current = state
             state.removeAll()
             return current
         }
         for listener in current { try? await listener.channel.close() }
+        let deadline = ContinuousClock.now + drainTimeout
+        while activeRequests > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         await admin.stop()
         registry.stop()
         shared.accessLog?.stop()

@@ -132,6 +132,27 @@ import Testing
         #expect(upstream.requests.last?.header("expect") == nil)
     }
 
+    @Test func stoppingLetsRequestsInFlightFinishAndStopsAccepting() async throws {
+        let upstream = try await TestUpstream.start(name: "slow") { _ in
+            try? await Task.sleep(for: .milliseconds(500))
+            return .text(200, "done")
+        }
+        defer { Task { await upstream.stop() } }
+        let router = try await RouterHarness.start(app: [upstream.port])
+        let port = router.proxyPort
+        let connection = try await RawConnection.connect(port: port)
+        defer { connection.close() }
+        try await connection.send(RouterHarness.request("GET", "/", host: "app"))
+        #expect(try await eventually(timeout: .seconds(5)) { router.server.activeRequests == 1 })
+        let stopStarted = ContinuousClock.now
+        let stopping = Task { await router.server.stop(drainTimeout: .seconds(5)) }
+        #expect(try await connection.readResponse().text == "done")
+        await stopping.value
+        // stop() returned only once the request was answered (the upstream takes 500 ms).
+        #expect(ContinuousClock.now - stopStarted >= .milliseconds(250))
+        await #expect(throws: (any Error).self) { _ = try await RawConnection.connect(port: port) }
+    }
+
     @Test func weightedRoundRobinSpreadsByWeight() async throws {
         let light = try await TestUpstream.start(name: "light")
         let heavy = try await TestUpstream.start(name: "heavy")
