@@ -27,6 +27,7 @@ bench:
 	@deploy/local/setup.sh --bench
 	@Benchmarks/run.sh
 	@Benchmarks/pipeline/run.sh
+	@Benchmarks/docker/run.sh
 	@Benchmarks/router/run.sh
 
 lint:

@@ -48,10 +48,14 @@ let package = Package(
         .target(
             name: "RunnelHTTP",
             dependencies: [
+                "CCurl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .target(
+            name: "RunnelDocker",
+            dependencies: ["RunnelCore", "RunnelHTTP"]),
         .target(
             name: "RunnelRouter",
             dependencies: [
@@ -66,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -79,6 +83,9 @@ let package = Package(
         .testTarget(
             name: "RunnelHTTPTests",
             dependencies: ["RunnelHTTP", "RunnelTestSupport"]),
+        .testTarget(
+            name: "RunnelDockerTests",
+            dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),

@@ -22,10 +22,30 @@ public final class HTTPServer: Sendable {
     /// Binds `host:port` (port 0 picks a free port) and starts serving.
     public static func start(host: String, port: Int, maxBodyBytes: Int = 1 << 20,
                              handler: @escaping Handler) async throws -> HTTPServer {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, handler: handler)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: host, port: port).get()
+        return HTTPServer(channel: channel, host: host)
+    }
+
+    /// Serves on a unix socket at `path` (an existing file there is replaced); `address` is the path.
+    public static func start(unixSocketPath path: String, maxBodyBytes: Int = 1 << 20,
+                             handler: @escaping Handler) async throws -> HTTPServer {
+        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, handler: handler)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+        return HTTPServer(channel: channel, unixSocketPath: path)
+    }
+
+    private init(channel: any Channel, unixSocketPath: String) {
+        self.channel = channel
+        self.port = 0
+        self.address = unixSocketPath
+    }
+
+    private static func bootstrap(maxBodyBytes: Int, handler: @escaping Handler) -> ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
@@ -33,8 +53,6 @@ public final class HTTPServer: Sendable {
                         RequestCollector(maxBodyBytes: maxBodyBytes, handler: handler))
                 }
             }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
-        return HTTPServer(channel: channel, host: host)
     }
 
     public func stop() async {

@@ -22,30 +22,38 @@ public final class OrderedCommits<Position: Sendable>: Sendable {
 
     /// Registers a batch that ends at `position` in `stream`.
     public func begin(stream: String, position: Position) -> Ticket {
+        // The state is changed in place: copying it out and back would copy its `pending`
+        // table on every call (it holds every batch in flight), which made begin and settle
+        // cost in proportion to the batches in flight.
         streams.withLock { streams in
-            var state = streams[stream, default: StreamState()]
-            let sequence = state.nextSequence
-            state.nextSequence += 1
-            state.pending[sequence] = (position, false)
-            streams[stream] = state
-            return Ticket(stream: stream, sequence: sequence)
+            Self.begin(&streams[stream, default: StreamState()], position: position, stream: stream)
         }
     }
 
     /// Marks a batch settled; returns the stream's new committed position when it moved.
     public func settle(_ ticket: Ticket) -> Position? {
         streams.withLock { streams in
-            guard var state = streams[ticket.stream], let entry = state.pending[ticket.sequence] else { return nil }
-            state.pending[ticket.sequence] = (entry.position, true)
-            var committed: Position?
-            while let next = state.pending[state.lowestPending], next.settled {
-                committed = next.position
-                state.pending[state.lowestPending] = nil
-                state.lowestPending += 1
-            }
-            streams[ticket.stream] = state
-            return committed
+            guard streams[ticket.stream]?.pending[ticket.sequence] != nil else { return nil }
+            return Self.settle(&streams[ticket.stream]!, sequence: ticket.sequence)
         }
+    }
+
+    private static func begin(_ state: inout StreamState, position: Position, stream: String) -> Ticket {
+        let sequence = state.nextSequence
+        state.nextSequence += 1
+        state.pending[sequence] = (position, false)
+        return Ticket(stream: stream, sequence: sequence)
+    }
+
+    private static func settle(_ state: inout StreamState, sequence: UInt64) -> Position? {
+        state.pending[sequence]?.settled = true
+        var committed: Position?
+        while let next = state.pending[state.lowestPending], next.settled {
+            committed = next.position
+            state.pending[state.lowestPending] = nil
+            state.lowestPending += 1
+        }
+        return committed
     }
 
     /// Batches read but not settled, per stream.
