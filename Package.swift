@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runnel", targets: ["runnel"]),
+        .executable(name: "runnel-router", targets: ["runnel-router"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
         .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
     ],
@@ -55,6 +56,17 @@ let package = Package(
         .target(
             name: "RunnelDocker",
             dependencies: ["RunnelCore", "RunnelHTTP"]),
+        .target(
+            name: "RunnelRouter",
+            dependencies: [
+                "RunnelCore", "RunnelHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "runnel-router",
+            dependencies: ["RunnelRouter", "RunnelCore"]),
         .executableTarget(
             name: "runnel",
             dependencies: [
@@ -77,6 +89,9 @@ let package = Package(
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),
+        .testTarget(
+            name: "RunnelRouterTests",
+            dependencies: ["RunnelRouter", "RunnelHTTP", "RunnelTestSupport", "runnel-router"]),
         .testTarget(
             name: "RunnelCLITests",
             dependencies: ["RunnelCore", "RunnelTestSupport", "runnel"]),

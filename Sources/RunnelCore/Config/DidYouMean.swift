@@ -1,8 +1,8 @@
 /// Suggestions for misspelt names, by edit distance.
-enum DidYouMean {
+public enum DidYouMean {
     /// The candidate closest to `word` (ignoring case), if it is close enough to be a likely
     /// typo: at most 2 edits, or a third of the word's length for longer words.
-    static func bestMatch(for word: String, among candidates: some Sequence<String>) -> String? {
+    public static func bestMatch(for word: String, among candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         let limit = max(2, target.count / 3)
         var best: (name: String, distance: Int)?
@@ -16,7 +16,7 @@ enum DidYouMean {
     }
 
     /// "did you mean 'x'?" or nil.
-    static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+    public static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
         bestMatch(for: word, among: candidates).map { "did you mean '\($0)'?" }
     }
 

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Side-by-side proxy benchmark (issue 7): wrk against runnel-router, against nginx configured as
+# the same Host-routed reverse proxy with upstream keep-alive, and directly against the upstream
+# (the ceiling), in one run, same upstream, same machine. Small (~100 B) and 64 KiB responses,
+# 64 connections. Prints requests/s, p50/p99 latency, the ratios router/nginx and the router's RSS.
+#   DURATION=10s CONNECTIONS=64 THREADS=2 Benchmarks/router/run.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+for tool in nginx wrk; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing; run deploy/local/setup.sh --bench" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/runnel-router-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for name in upstream proxy; do
+        [[ -f "$work/$name.pid" ]] && kill "$(cat "$work/$name.pid")" 2>/dev/null || true
+    done
+    sleep 0.3
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$repo" && swift build -c release --product runnel-router >&2)
+router_bin="$repo/.build/release/runnel-router"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+upstream_port=$(free_port); nginx_port=$(free_port); router_port=$(free_port)
+
+mkdir -p "$work/www" "$work/logs"
+chmod 755 "$work" "$work/www"   # nginx workers run as www-data when started by root
+python3 -c "import sys; sys.stdout.write('x' * 99 + '\n')" > "$work/www/small"
+head -c 65536 /dev/urandom > "$work/www/big"
+
+# Two nginx instances, so the proxy's CPU can be measured apart from the upstream's: the upstream
+# (static files) and the proxy in front of it, both with 2 workers (one per core).
+nginx_conf() {  # $1 name, $2 server block
+    cat <<CONF
+worker_processes 2;
+pid $work/$1.pid;
+error_log $work/logs/$1-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/logs;
+    proxy_temp_path $work/logs;
+    $2
+}
+CONF
+}
+nginx_conf upstream "server { listen 127.0.0.1:$upstream_port; root $work/www; default_type application/octet-stream; }" > "$work/upstream.conf"
+nginx_conf proxy "upstream app_bench { server 127.0.0.1:$upstream_port; keepalive 64; }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        server_name app.bench;
+        location / {
+            proxy_pass http://app_bench;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+    }" > "$work/proxy.conf"
+nginx -c "$work/upstream.conf" -p "$work" -g 'daemon on;'
+nginx -c "$work/proxy.conf" -p "$work" -g 'daemon on;'
+
+cat > "$work/router.toml" <<CONF
+[[listener]]
+address = "127.0.0.1:$router_port"
+[admin]
+address = "127.0.0.1:0"
+[upstream."app.bench"]
+servers = [{ host = "127.0.0.1", port = $upstream_port }]
+CONF
+"$router_bin" -c "$work/router.toml" 2> "$work/router.log" &
+router_pid=$!
+pids+=("$router_pid")
+for _ in $(seq 1 100); do
+    curl -sf -o /dev/null -H 'Host: app.bench' "http://127.0.0.1:$router_port/small" && break
+    sleep 0.1
+done
+curl -sf -o /dev/null -H 'Host: app.bench' "http://127.0.0.1:$nginx_port/small"
+
+# wrk output → "requests_per_second p50_ms p99_ms non2xx requests"
+run_wrk() {  # $1 port, $2 path
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency -H 'Host: app.bench' "http://127.0.0.1:$1/$2" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not m: return float("nan")
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+p50, p99 = ms("50%"), ms("99%")
+total = int(re.search(r"(\d+) requests in", text).group(1))
+print("%.0f %.2f %.2f %s %d" % (rps, p50, p99, errors.group(1) if errors else 0, total))
+'
+}
+
+# CPU time (utime + stime, in clock ticks of 10 ms) of processes, to report CPU per request.
+cpu_ticks() { local total=0 u s; for p in "$@"; do read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat"); total=$((total + u + s)); done; echo "$total"; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$router_pid/status"; }
+peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$router_pid/status"; }
+
+proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
+printf '%-8s %-7s %10s %9s %9s %7s %12s\n' target size req/s p50_ms p99_ms non2xx cpu_us/req
+declare -A result
+for size in small big; do
+    # Warm-up: connection pools, page cache, allocator.
+    wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$router_port/$size" >/dev/null
+    wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$nginx_port/$size" >/dev/null
+    for target in direct nginx router; do
+        case $target in
+            direct) port=$upstream_port; measured="" ;;
+            nginx) port=$nginx_port; measured=$proxy_workers ;;
+            router) port=$router_port; measured=$router_pid ;;
+        esac
+        before=$( [[ -n $measured ]] && cpu_ticks $measured || echo 0 )
+        read -r rps p50 p99 errors total < <(run_wrk "$port" "$size")
+        after=$( [[ -n $measured ]] && cpu_ticks $measured || echo 0 )
+        cpu="-"
+        [[ -n $measured ]] && cpu=$(python3 -c "print(round(($after - $before) * 10000 / $total, 1))")
+        [[ $target == router ]] && result[rss_$size]=$(rss_kib)
+        result[${target}_${size}]="$rps $p50 $p99 $cpu"
+        printf '%-8s %-7s %10s %9s %9s %7s %12s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu"
+    done
+done
+
+echo
+for size in small big; do
+    read -r r_rps _ r_p99 r_cpu <<< "${result[router_$size]}"
+    read -r n_rps _ n_p99 n_cpu <<< "${result[nginx_$size]}"
+    read -r d_rps _ _ _ <<< "${result[direct_$size]}"
+    python3 -c "
+r, n, d, rp, np_, rc, nc = $r_rps, $n_rps, $d_rps, $r_p99, $n_p99, $r_cpu, $n_cpu
+print(f'$size: router/nginx req/s {r/n:.2f}x, p99 router {rp:.2f} ms vs nginx {np_:.2f} ms, CPU per request router/nginx {rc/nc:.2f}x, router/direct req/s {r/d:.2f}x')"
+done
+echo "router RSS under load: small $((result[rss_small] / 1024)) MiB, 64 KiB $((result[rss_big] / 1024)) MiB, peak $(( $(peak_kib) / 1024 )) MiB"

@@ -1,0 +1,94 @@
+import NIOCore
+
+/// Sits below the HTTP decoder and watches raw bytes while the connection waits for a request
+/// head. A silent keep-alive connection is closed after the idle timeout; a client that started
+/// a head but dribbles it (slowloris) gets 408 after the header timeout, counted from its first byte.
+final class HeaderTimeoutHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let headerTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var waitingForHead = true
+    private var headStarted = false
+    private var headStart = NIODeadline.distantPast
+    /// When the current wait ends; the one armed timer fires at or before it and re-arms itself
+    /// if the deadline moved, so a request costs a field write rather than a timer.
+    private var deadline = NIODeadline.distantFuture
+    private var timer: Scheduled<Void>?
+
+    init(headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { awaitNextRequest() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        awaitNextRequest()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if waitingForHead && !headStarted {
+            headStarted = true
+            headStart = .now()
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Only a head still incomplete after the decoder saw this read needs the header deadline;
+    /// the usual head arrives whole in one read and costs no timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if waitingForHead && headStarted { arm(headStart + headerTimeout) }
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    /// The decoder produced a request head: no deadline while the request is served.
+    func headReceived() {
+        waitingForHead = false
+    }
+
+    /// The response ended and the connection stays open for another request.
+    func awaitNextRequest() {
+        waitingForHead = true
+        headStarted = false
+        arm(.now() + idleTimeout)
+    }
+
+    private func arm(_ newDeadline: NIODeadline) {
+        let earlier = newDeadline < deadline
+        deadline = newDeadline
+        guard timer == nil || earlier, let context else { return }
+        timer?.cancel()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: newDeadline) { bound.value.fired() }
+    }
+
+    private func fired() {
+        timer = nil
+        guard waitingForHead, let context else { return }
+        guard NIODeadline.now() >= deadline else {
+            let later = deadline
+            deadline = .distantFuture
+            arm(later)
+            return
+        }
+        if headStarted {
+            // A head begun but not finished in time: slowloris, or a client stuck mid-header.
+            let response = LocalResponse(status: .requestTimeout, message: "request headers not received in time")
+            context.writeAndFlush(NIOAny(response.rawBytes(closing: true)), promise: nil)
+        }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,80 @@
+import NIOCore
+import NIOHTTP1
+
+/// One client request on its way through the router: what was asked, which servers were tried,
+/// how far the request and the response have got. Lives on the client connection's event loop.
+final class ProxyExchange {
+    let clientHead: HTTPRequestHead
+    let upstreamHead: HTTPRequestHead
+    let requestID: String
+    let host: String
+    let pool: UpstreamPool
+    let hashKey: UInt64?
+    let keepAlive: Bool
+    let idempotent: Bool
+    let hasBody: Bool
+    let started: NIODeadline
+    let retryDeadline: NIODeadline
+
+    var tried: [UpstreamServer] = []
+    var server: UpstreamServer?
+    var upstream: UpstreamConnection?
+    var attemptStarted: NIODeadline
+    /// Body parts that arrived before an upstream connection was ready.
+    var pendingBody: [ByteBuffer] = []
+    var requestEnded = false
+    var requestBodyBytes = 0
+    /// Any body byte written to an upstream: from then on the request cannot be retried.
+    var bodySentUpstream = false
+    var responseStatus: Int?
+    var responseHeadSent = false
+    var responseBytes = 0
+    var upstreamStatuses: [Int] = []
+    var upstreamAddrs: [String] = []
+    var upstreamTimes: [Double] = []
+    /// A 502/503/504 being retried: its body is not forwarded.
+    var discardingResponse = false
+
+    init(clientHead: HTTPRequestHead, upstreamHead: HTTPRequestHead, requestID: String, host: String, pool: UpstreamPool,
+         hashKey: UInt64?, retryBudget: TimeAmount) {
+        self.clientHead = clientHead
+        self.upstreamHead = upstreamHead
+        self.requestID = requestID
+        self.host = host
+        self.pool = pool
+        self.hashKey = hashKey
+        keepAlive = clientHead.isKeepAlive
+        idempotent = Self.isIdempotent(clientHead.method)
+        hasBody = clientHead.headers.contains(name: "transfer-encoding")
+            || (clientHead.headers.first(name: "content-length").flatMap(Int.init) ?? 0) > 0
+        started = .now()
+        attemptStarted = started
+        retryDeadline = started + retryBudget
+    }
+
+    private static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: return true
+        default: return false
+        }
+    }
+
+    /// Retrying is safe only while no body byte left and the method may be repeated.
+    func mayRetry(tries: Int, now: NIODeadline) -> Bool {
+        !bodySentUpstream && !responseHeadSent && tried.count < tries && now < retryDeadline
+    }
+
+    /// Ends the current attempt; `recordForLog` keeps its address, status and time (only
+    /// when an access log wants them: three array appends per request otherwise).
+    func finishAttempt(status: Int?, now: NIODeadline, recordForLog: Bool) {
+        if let server {
+            server.activeRequests.subtract(1, ordering: .relaxed)
+        }
+        if let server, recordForLog {
+            upstreamAddrs.append(server.address)
+            upstreamStatuses.append(status ?? 502)
+            upstreamTimes.append(Double((now - attemptStarted).nanoseconds) / 1e9)
+        }
+        server = nil
+    }
+}

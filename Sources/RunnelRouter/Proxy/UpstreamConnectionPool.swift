@@ -1,0 +1,72 @@
+import NIOCore
+
+/// Idle keep-alive connections to upstream servers, one pool per event loop so a request only
+/// ever reuses a connection on its own loop and no lock is needed. Touch only on that loop.
+///
+/// Parking a connection is a list append: instead of one timer per parked connection, a sweep
+/// runs every half idle timeout and closes connections idle longer than the timeout (and drops
+/// ones the server closed).
+final class UpstreamConnectionPool {
+    private let eventLoop: any EventLoop
+    private var idle: [String: [(connection: UpstreamConnection, since: NIODeadline)]] = [:]
+    private var idleTimeout = TimeAmount.seconds(60)
+    private var sweep: RepeatedTask?
+
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    /// The most recently parked live connection to `address`, if any.
+    func take(_ address: String) -> UpstreamConnection? {
+        while let parked = idle[address]?.popLast() {
+            if parked.connection.channel.isActive { return parked.connection }
+        }
+        return nil
+    }
+
+    /// Parks a connection that finished a response cleanly; closes it when the pool is full.
+    func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount) {
+        var list = idle[connection.address] ?? []
+        guard list.count < limit, connection.channel.isActive else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        list.append((connection, .now()))
+        idle[connection.address] = list
+        if sweep == nil || idleTimeout != self.idleTimeout { startSweeping(every: idleTimeout) }
+    }
+
+    private func startSweeping(every timeout: TimeAmount) {
+        sweep?.cancel()
+        idleTimeout = timeout
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let period = TimeAmount.nanoseconds(max(timeout.nanoseconds / 2, 10_000_000))
+        sweep = eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in bound.value.closeStale() }
+    }
+
+    private func closeStale() {
+        let oldest = NIODeadline.now() - idleTimeout
+        for (address, list) in idle {
+            var kept: [(connection: UpstreamConnection, since: NIODeadline)] = []
+            for parked in list {
+                if parked.since > oldest && parked.connection.channel.isActive {
+                    kept.append(parked)
+                } else {
+                    parked.connection.channel.close(promise: nil)
+                }
+            }
+            idle[address] = kept.isEmpty ? nil : kept
+        }
+        if idle.isEmpty {
+            sweep?.cancel()
+            sweep = nil
+        }
+    }
+
+    var idleCount: Int { idle.values.reduce(0) { $0 + $1.count } }
+}
+
+/// A connection to one upstream server and the handler at the end of its pipeline.
+struct UpstreamConnection {
+    let channel: any Channel
+    let handler: UpstreamHandler
+    let address: String
+}
