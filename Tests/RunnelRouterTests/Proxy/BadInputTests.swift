@@ -61,7 +61,9 @@ import Testing
         let response = try await connection.readResponse(timeout: .seconds(5))
         #expect(response.status == 408)
         _ = try await connection.readUntilClosed(timeout: .seconds(5))
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // The header timeout (500 ms) counts from the first byte, not the latest: dripping does not
+        // extend it. Generous bound for a machine shared with other tests.
+        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(upstream.requestCount == 0)
     }
 
