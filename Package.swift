@@ -55,10 +55,17 @@ let package = Package(
         .target(
             name: "RunnelDocker",
             dependencies: ["RunnelCore", "RunnelHTTP"]),
+        .target(
+            name: "RunnelKafka",
+            dependencies: [
+                "RunnelCore", "CRdKafka",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker", "RunnelKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -74,6 +81,9 @@ let package = Package(
         .testTarget(
             name: "RunnelDockerTests",
             dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
+        .testTarget(
+            name: "RunnelKafkaTests",
+            dependencies: ["RunnelKafka", "RunnelPlugins", "RunnelTestSupport", "CRdKafka"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),
