@@ -20,7 +20,7 @@ public final class KafkaConsumer: Sendable {
         let handoff = Mutex(Handoff())
         /// Wakes the thread when the handoff has room or the consumer closes.
         let room = NSCondition()
-        let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let finished = Mutex<[CheckedContinuation<Void, Never>]>([])
         let exited = Mutex(false)
     }
 
@@ -36,11 +36,12 @@ public final class KafkaConsumer: Sendable {
         let shared = shared
         let thread = Thread {
             loop.run()
-            let waiter = shared.finished.withLock { waiter in
+            let waiters = shared.finished.withLock { waiters in
                 shared.exited.withLock { $0 = true }
-                return waiter.take()
+                defer { waiters.removeAll() }
+                return waiters
             }
-            waiter?.resume()
+            for waiter in waiters { waiter.resume() }
         }
         thread.name = "kafka-consumer"
         thread.start()
@@ -80,7 +81,7 @@ public final class KafkaConsumer: Sendable {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let already: Bool = shared.finished.withLock { slot in
                 if shared.exited.withLock({ $0 }) { return true }
-                slot = waiter
+                slot.append(waiter)
                 return false
             }
             let pending = shared.handoff.withLock { handoff in

@@ -40,7 +40,7 @@ public final class KafkaProducer: Sendable {
     }
 
     let shared = SharedState()
-    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let finished = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let done = Mutex(false)
 
     /// Starts the producer thread with a client built from `properties`.
@@ -49,11 +49,12 @@ public final class KafkaProducer: Sendable {
         shared.mutex.withLock { $0.clientAddress = UInt(bitPattern: loop.client) }
         let thread = Thread { [self] in
             loop.run()
-            let waiter = finished.withLock { waiter in
+            let waiters = finished.withLock { waiters in
                 done.withLock { $0 = true }
-                return waiter.take()
+                defer { waiters.removeAll() }
+                return waiters
             }
-            waiter?.resume()
+            for waiter in waiters { waiter.resume() }
         }
         thread.name = "kafka-producer"
         thread.start()
@@ -92,7 +93,7 @@ public final class KafkaProducer: Sendable {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let already: Bool = finished.withLock { slot in
                 if done.withLock({ $0 }) { return true }
-                slot = waiter
+                slot.append(waiter)
                 return false
             }
             shared.mutex.withLock { shared in
