@@ -44,8 +44,10 @@ public final class KafkaProducer: Sendable {
     private let done = Mutex(false)
 
     /// Starts the producer thread with a client built from `properties`.
-    public init(properties: KafkaProperties, logger: Logger) throws(KafkaClientError) {
-        let loop = try ProducerLoop(properties: properties, logger: logger, shared: shared)
+    /// `stallTimeout`: with records in flight and no final delivery report for this long, the
+    /// client is rebuilt as after a fatal error (nil: never).
+    public init(properties: KafkaProperties, stallTimeout: Duration? = nil, logger: Logger) throws(KafkaClientError) {
+        let loop = try ProducerLoop(properties: properties, stallTimeout: stallTimeout, logger: logger, shared: shared)
         shared.mutex.withLock { $0.clientAddress = UInt(bitPattern: loop.client) }
         let thread = Thread { [self] in
             loop.run()

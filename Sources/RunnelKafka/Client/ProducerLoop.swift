@@ -39,10 +39,16 @@ final class ProducerLoop: @unchecked Sendable {
     private var retries: [Retry] = []
     private var attempts: [UInt64: Int] = [:]
     private var fatalError: String?
+    /// With records in flight and no final report for this long, the client is rebuilt: an
+    /// idempotent producer whose id the broker forgot (a broker that restarted empty) otherwise
+    /// retries forever.
+    private let stallTimeout: Duration?
+    private var lastProgress = ContinuousClock.now
     private var lastLoggedError: (name: String, at: ContinuousClock.Instant)?
 
-    init(properties: KafkaProperties, logger: Logger, shared: KafkaProducer.SharedState) throws(KafkaClientError) {
+    init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState) throws(KafkaClientError) {
         self.properties = properties
+        self.stallTimeout = stallTimeout
         self.logger = logger
         self.shared = shared
         client = OpaquePointer(bitPattern: 1)!
@@ -92,12 +98,24 @@ final class ProducerLoop: @unchecked Sendable {
             if closing { break }
             for submission in work { produce(submission) }
             produceDueRetries()
+            checkForStall()
             if fatalError != nil { rebuild() }
             _ = rd_kafka_poll(client, work.isEmpty ? 100 : 0)
             if fatalError != nil { rebuild() }
             if !waiters.isEmpty { resumeIdleWaiters() }
         }
         destroyClient(purge: true)
+    }
+
+    private func checkForStall() {
+        guard let stallTimeout, !batches.isEmpty else {
+            lastProgress = .now
+            return
+        }
+        let waited = ContinuousClock.now - lastProgress
+        guard waited > stallTimeout else { return }
+        let inFlight = shared.mutex.withLock { $0.inFlightRecords }
+        fatalError = "no delivery report for \(waited.components.seconds) s with \(inFlight) records in flight"
     }
 
     private func resumeIdleWaiters() {
@@ -204,6 +222,7 @@ final class ProducerLoop: @unchecked Sendable {
         }
         batch.reported[position] = true
         batch.remaining -= 1
+        lastProgress = .now
         attempts[id << 24 | UInt64(position)] = nil
         shared.mutex.withLock { $0.inFlightRecords -= 1 }
         if batch.remaining == 0 {
@@ -278,6 +297,7 @@ final class ProducerLoop: @unchecked Sendable {
             }
         }
         fatalError = nil
+        lastProgress = .now
         retries.removeAll()
         for id in batches.keys.sorted() {
             guard let batch = batches[id] else { continue }

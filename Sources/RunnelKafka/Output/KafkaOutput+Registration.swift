@@ -23,6 +23,8 @@ extension KafkaOutput {
                    summary: "Bytes librdkafka may queue before producing waits (`queue.buffering.max.kbytes`); the wait holds back the inputs."),
         OptionSpec("max_message_bytes", .byteSize, default: 1_000_000,
                    summary: "Largest message (`message.max.bytes`); larger ones go to the dead-letter file."),
+        OptionSpec("stall_timeout", .duration, default: "60s",
+                   summary: "With messages in flight and no delivery report for this long, the producer is rebuilt and the unconfirmed messages produced again (an idempotent producer whose id a restarted broker forgot otherwise retries forever). 0 = never."),
         OptionSpec("dead_letter_path", .string,
                    summary: "File receiving messages refused for good (too large, not authorised, unknown topic), one JSON line each with the reason. Default `<base_dir>/dead-letter/<name>.jsonl`."),
     ]

@@ -14,7 +14,7 @@ public struct KafkaOutput: OutputPlugin {
 
     public func run(_ context: OutputContext) async throws {
         KafkaOutput.logLibraryVersion(context.logger, plugin: context.name)
-        let producer = try KafkaProducer(properties: settings.properties, logger: context.logger)
+        let producer = try KafkaProducer(properties: settings.properties, stallTimeout: settings.stallTimeout, logger: context.logger)
         let deadLetters = DeadLetterFile(path: settings.deadLetterPath)
         KafkaStatisticsBoard.shared.register(context.name, producer)
         defer { KafkaStatisticsBoard.shared.unregister(context.name) }

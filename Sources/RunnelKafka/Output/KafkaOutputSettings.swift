@@ -11,8 +11,12 @@ public struct KafkaOutputSettings: Sendable {
     /// Empty renderings produce messages without a key.
     public var key: InterpolatedTemplate?
     public var deadLetterPath: String
+    /// See `KafkaProducer.init`; nil never rebuilds for a stall.
+    public var stallTimeout: Duration?
 
-    public init(properties: KafkaProperties, topic: InterpolatedTemplate, key: InterpolatedTemplate?, deadLetterPath: String) {
+    public init(properties: KafkaProperties, topic: InterpolatedTemplate, key: InterpolatedTemplate?, deadLetterPath: String,
+                stallTimeout: Duration? = .seconds(60)) {
+        self.stallTimeout = stallTimeout
         self.properties = properties
         self.topic = topic
         self.key = key
@@ -82,6 +86,8 @@ public struct KafkaOutputSettings: Sendable {
             key = keyText.isEmpty ? nil : try Self.template(keyText, key: "key", missing: "")
         }
         deadLetterPath = config.string("dead_letter_path") ?? "\(context.global.baseDir)/dead-letter/\(config.name).jsonl"
+        let stall = config.duration("stall_timeout") ?? .seconds(60)
+        stallTimeout = stall == .zero ? nil : stall
     }
 
     private static func template(_ text: String, key: String, missing: String) throws(PluginBuildError) -> InterpolatedTemplate {

@@ -134,7 +134,7 @@ import Glibc
         let stack = try await Stack()
         defer { stack.tansu.stop() }
         let perApp = 3000
-        let producer = try stack.producer()
+        let producer = try stack.producer(extra: "stall_timeout = \"5s\"")
         defer { producer.signal(SIGKILL) }
         #expect(await producer.adminAddress() != nil)
         try stack.write(0..<1000)

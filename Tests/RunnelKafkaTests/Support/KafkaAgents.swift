@@ -50,6 +50,8 @@ enum KafkaAgents {
 
         [kin.librdkafka]
         "topic.metadata.refresh.interval.ms" = 1000
+        "session.timeout.ms" = 6000
+        "heartbeat.interval.ms" = 1000
 
         [whole]
         type = "JsonDecoder"
