@@ -43,13 +43,7 @@ final class ConsumerLoop: @unchecked Sendable {
             guard let opaque, let handle else { return }
             Unmanaged<ConsumerLoop>.fromOpaque(opaque).takeUnretainedValue().rebalance(handle, code, partitions)
         }
-        var reason = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &reason, reason.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaClientError(reason: text(ofErrorBuffer: reason))
-        }
-        client = handle
-        rd_kafka_poll_set_consumer(handle)
+        client = try newKafkaClient(RD_KAFKA_CONSUMER, conf)
         try start()
     }
 

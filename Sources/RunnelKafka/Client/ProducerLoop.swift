@@ -78,12 +78,7 @@ final class ProducerLoop: @unchecked Sendable {
             Unmanaged<ProducerLoop>.fromOpaque(opaque).takeUnretainedValue().statistics(Array(text))
             return 0
         }
-        var reason = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &reason, reason.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaClientError(reason: text(ofErrorBuffer: reason))
-        }
-        return handle
+        return try newKafkaClient(RD_KAFKA_PRODUCER, conf)
     }
 
     // MARK: the thread

@@ -25,19 +25,13 @@ public final class KafkaTailReader {
             ("enable.partition.eof", "false"),
         ])
         for (name, value) in extra { properties.set(name, value) }
-        let conf: OpaquePointer
+        let handle: OpaquePointer
         do {
-            conf = try properties.makeConfiguration()
+            handle = try newKafkaClient(RD_KAFKA_CONSUMER, try properties.makeConfiguration())
         } catch {
-            throw Failure(description: error.description)
-        }
-        var reason = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &reason, reason.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw Failure(description: text(ofErrorBuffer: reason))
+            throw Failure(description: "\(error)")
         }
         client = handle
-        rd_kafka_poll_set_consumer(handle)
         let timeoutMilliseconds = Int32(timeout.components.seconds * 1000)
         let found = try Self.partitions(of: handle, topics: topics, prefix: prefix, timeout: timeoutMilliseconds)
         guard !found.isEmpty else {

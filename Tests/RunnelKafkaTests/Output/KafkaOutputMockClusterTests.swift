@@ -120,6 +120,28 @@ import RunnelPlugins
     }
 }
 
+extension KafkaOutputMockClusterTests {
+    @Test func librdkafkaStatisticsReachTheMetricsBoard() async throws {
+        let cluster = try MockKafkaCluster()
+        cluster.createTopic("t")
+        let producer = try KafkaProducer(properties: KafkaProperties([
+            ("bootstrap.servers", cluster.bootstraps), ("statistics.interval.ms", "100"),
+        ]), logger: .init(label: "test"))
+        KafkaStatisticsBoard.shared.register("stats-test", producer)
+        defer { KafkaStatisticsBoard.shared.unregister("stats-test") }
+        await producer.send((0..<50).map { KafkaRecord(topic: "t", key: nil, value: Array("s\($0)".utf8)) }) { _ in }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (producer.statistics?.sentMessages ?? 0) < 50 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(producer.statistics?.sentMessages == 50)
+        let lines = KafkaStatisticsBoard.shared.prometheusLines()
+        #expect(lines.contains("runnel_kafka_producer_in_flight{plugin=\"stats-test\"} 0"))
+        #expect(lines.contains { $0.hasPrefix("runnel_kafka_producer_rtt_avg_microseconds{plugin=\"stats-test\"}") })
+        await producer.close()
+    }
+}
+
 final class Counter: Sendable {
     private let count = Mutex(0)
     func add(_ amount: Int) { count.withLock { $0 += amount } }
