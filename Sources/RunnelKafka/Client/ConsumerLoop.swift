@@ -23,6 +23,13 @@ final class ConsumerLoop: @unchecked Sendable {
     }
     private let assignments = Mutex(Assignments())
     private var lastLoggedError: (code: Int32, at: ContinuousClock.Instant)?
+    /// Topic name and assignment per (topic handle, partition), so that reading a record formats
+    /// no strings; cleared at every rebalance. Used only on the consumer thread.
+    private struct PartitionKey: Hashable {
+        let topic: UnsafeRawPointer
+        let partition: Int32
+    }
+    private var partitionCache: [PartitionKey: (topic: String, assignment: UInt64)] = [:]
 
     init(properties: KafkaProperties, subscription: KafkaSubscription, offsetMethod: KafkaOffsetMethod,
          maxBatch: Int, logger: Logger, shared: KafkaConsumer.SharedState) throws(KafkaClientError) {
@@ -87,7 +94,7 @@ final class ConsumerLoop: @unchecked Sendable {
             var wait: Int32 = 100
             while batch.count < maxBatch, let message = rd_kafka_consumer_poll(client, wait) {
                 wait = 0
-                take(message.pointee, into: &batch)
+                take(message, into: &batch)
                 rd_kafka_message_destroy(message)
             }
             guard !batch.isEmpty else { continue }
@@ -114,7 +121,9 @@ final class ConsumerLoop: @unchecked Sendable {
         shared.room.unlock()
     }
 
-    private func take(_ message: rd_kafka_message_t, into batch: inout [KafkaConsumedRecord]) {
+    /// `pointer` must be librdkafka's own: the timestamp is read from the envelope around it.
+    private func take(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, into batch: inout [KafkaConsumedRecord]) {
+        let message = pointer.pointee
         guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 logRateLimited(KafkaError(message.err, message: message.payload.map {
@@ -123,11 +132,18 @@ final class ConsumerLoop: @unchecked Sendable {
             }
             return
         }
-        let topic = String(cString: rd_kafka_topic_name(message.rkt))
-        let name = "\(topic)/\(message.partition)"
-        let assignment = assignments.withLock { $0.current[name] } ?? 0
+        let key = PartitionKey(topic: UnsafeRawPointer(message.rkt), partition: message.partition)
+        let (topic, assignment): (String, UInt64)
+        if let cached = partitionCache[key] {
+            (topic, assignment) = cached
+        } else {
+            topic = String(cString: rd_kafka_topic_name(message.rkt))
+            let name = "\(topic)/\(message.partition)"
+            assignment = assignments.withLock { $0.current[name] } ?? 0
+            partitionCache[key] = (topic, assignment)
+        }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(withUnsafePointer(to: message) { $0 }, &timestampType)
+        let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
         batch.append(KafkaConsumedRecord(
             topic: topic, partition: message.partition, offset: message.offset,
             key: message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) },
@@ -173,6 +189,7 @@ final class ConsumerLoop: @unchecked Sendable {
     }
 
     private func noteAssigned(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        partitionCache.removeAll()
         let added = names(list)
         assignments.withLock { state in
             state.generation += 1
@@ -200,6 +217,7 @@ final class ConsumerLoop: @unchecked Sendable {
             // records still in flight will be read again by the new owner (at least once).
             _ = rd_kafka_commit(handle, nil, 0)
             let revoked = names(partitions)
+            partitionCache.removeAll()
             assignments.withLock { state in
                 for name in revoked { state.current[name] = nil }
             }

@@ -18,8 +18,13 @@ public final class KafkaProducer: Sendable {
     struct Submission: Sendable {
         let records: [KafkaRecord]
         let completion: Completion
-        let accepted: CheckedContinuation<Void, Never>
+        /// Resumed once librdkafka holds the records; nil when the caller did not wait.
+        let accepted: CheckedContinuation<Void, Never>?
     }
+
+    /// Submissions that may wait for the producer thread without their sender waiting too: the
+    /// next batch is encoded while the thread produces the previous one.
+    static let unwaitedSubmissions = 2
 
     struct Shared {
         var inbox: Deque<Submission> = []
@@ -62,9 +67,18 @@ public final class KafkaProducer: Sendable {
         thread.start()
     }
 
-    /// Hands `records` to the producer; returns once librdkafka has queued them all. `completion`
-    /// runs on the producer thread when every record is delivered or failed for good.
+    /// Hands `records` to the producer; returns at once while few submissions wait for the
+    /// producer thread, else once librdkafka has queued these records (the wait is the
+    /// backpressure). `completion` runs on the producer thread when every record is delivered or
+    /// failed for good.
     public func send(_ records: [KafkaRecord], completion: @escaping Completion) async {
+        let queuedWithoutWaiting: Bool = shared.mutex.withLock { shared in
+            guard !shared.closing, shared.inbox.count < Self.unwaitedSubmissions else { return false }
+            shared.inbox.append(Submission(records: records, completion: completion, accepted: nil))
+            if let client = shared.client { rd_kafka_yield(client) }
+            return true
+        }
+        if queuedWithoutWaiting { return }
         await withCheckedContinuation { (accepted: CheckedContinuation<Void, Never>) in
             let closing: Bool = shared.mutex.withLock { shared in
                 guard !shared.closing else { return true }

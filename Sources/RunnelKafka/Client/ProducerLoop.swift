@@ -141,7 +141,7 @@ final class ProducerLoop: @unchecked Sendable {
             }
             start = end
         } while start < submission.records.count
-        submission.accepted.resume()
+        submission.accepted?.resume()
     }
 
     /// The completion of a piece of a submission: positions shifted back to the whole batch's.

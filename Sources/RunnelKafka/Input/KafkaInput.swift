@@ -23,13 +23,9 @@ public struct KafkaInput: InputPlugin {
         let hostname = context.hostname
         await withTaskCancellationHandler {
             while !Task.isCancelled, let records = await consumer.next() {
-                var tickets: [OrderedCommits<PartitionPosition>.Ticket] = []
-                var last: [String: PartitionPosition] = [:]
-                for record in records {
-                    last["\(record.topic)/\(record.partition)#\(record.assignment)"] =
-                        PartitionPosition(topic: record.topic, partition: record.partition, offset: record.offset, assignment: record.assignment)
+                let tickets = KafkaInput.lastPositions(of: records).map { position in
+                    commits.begin(stream: "\(position.topic)/\(position.partition)#\(position.assignment)", position: position)
                 }
-                for (stream, position) in last { tickets.append(commits.begin(stream: stream, position: position)) }
                 let messages = records.map { KafkaInput.message(from: $0, hostname: hostname) }
                 await context.deliver(messages) { [tickets] _ in
                     for ticket in tickets {
@@ -51,6 +47,28 @@ public struct KafkaInput: InputPlugin {
         await consumer.close()
     }
 
+    /// The last record of each partition (and assignment) in a batch; records of one partition
+    /// mostly come in runs, so a string key is made per run, not per record.
+    static func lastPositions(of records: [KafkaConsumedRecord]) -> [PartitionPosition] {
+        var positions: [PartitionPosition] = []
+        for record in records {
+            if let last = positions.last, last.partition == record.partition, last.assignment == record.assignment,
+               last.topic == record.topic {
+                positions[positions.count - 1] = PartitionPosition(topic: last.topic, partition: last.partition,
+                                                                   offset: record.offset, assignment: last.assignment)
+                continue
+            }
+            if let earlier = positions.firstIndex(where: {
+                $0.partition == record.partition && $0.assignment == record.assignment && $0.topic == record.topic
+            }) {
+                positions.remove(at: earlier)
+            }
+            positions.append(PartitionPosition(topic: record.topic, partition: record.partition, offset: record.offset,
+                                               assignment: record.assignment))
+        }
+        return positions
+    }
+
     struct PartitionPosition: Sendable {
         let topic: String
         let partition: Int32
@@ -62,7 +80,10 @@ public struct KafkaInput: InputPlugin {
     public static func message(from record: KafkaConsumedRecord, hostname: ByteString) -> Message {
         var message = Message()
         message.uuid = .random()
-        message.timestamp = record.timestampMilliseconds.map { $0 * 1_000_000 } ?? WallClock.nowNanoseconds()
+        message.timestamp = record.timestampMilliseconds.flatMap { milliseconds in
+            let (nanoseconds, overflow) = milliseconds.multipliedReportingOverflow(by: 1_000_000)
+            return overflow ? nil : nanoseconds
+        } ?? WallClock.nowNanoseconds()
         message.type = "heka.kafka"
         message.logger = ByteString(record.topic)
         message.hostname = hostname

@@ -50,4 +50,11 @@ import RunnelCore
         #expect(message.field(named: "Offset")?.values == .integer([41]))
         #expect(message.field(named: "Key")?.values == .bytes(["k1"]))
     }
+
+    @Test func anAbsurdTimestampFallsBackToNow() {
+        let record = KafkaConsumedRecord(topic: "t", partition: 0, offset: 0, key: nil, value: [],
+                                         timestampMilliseconds: Int64.max / 10, assignment: 0)
+        let before = WallClock.nowNanoseconds()
+        #expect(KafkaInput.message(from: record, hostname: "h").timestamp >= before)
+    }
 }
