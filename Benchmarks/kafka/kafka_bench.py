@@ -202,6 +202,13 @@ encoder = "PayloadEncoder"
                          "fetch.wait.max.ms": 5})
     consumer.subscribe([topic])
     samples = []
+
+    def collect(wait):
+        """Adds the latency of every record that arrived within `wait` seconds."""
+        for msg in consumer.consume(num_messages=10000, timeout=wait):
+            if msg.error() is None and not msg.value().startswith(b"0 "):
+                samples.append(time.time_ns() - int(msg.value().split(b" ", 1)[0]))
+
     try:
         # The topic exists once the agent produced to it; the measurement starts once this reader
         # holds its partitions (a group join takes seconds on Tansu).
@@ -223,15 +230,10 @@ encoder = "PayloadEncoder"
                     f.write(f"{time.time_ns()} {pad}\n")
                     sent += 1
                 f.flush()
-                # Read back whatever arrived meanwhile.
-                for msg in consumer.consume(num_messages=10000, timeout=0.001):
-                    if msg.error() is None and not msg.value().startswith(b"0 "):
-                        samples.append(time.time_ns() - int(msg.value().split(b" ", 1)[0]))
+                collect(0.001)  # whatever arrived meanwhile
         deadline = time.monotonic() + 30
         while len(samples) < total and time.monotonic() < deadline:
-            for msg in consumer.consume(num_messages=10000, timeout=0.2):
-                if msg.error() is None and not msg.value().startswith(b"0 "):
-                    samples.append(time.time_ns() - int(msg.value().split(b" ", 1)[0]))
+            collect(0.2)
     finally:
         consumer.close()
         agent.send_signal(signal.SIGTERM)

@@ -142,14 +142,7 @@ final class ConsumerLoop: @unchecked Sendable {
             assignment = assignments.withLock { $0.current[name] } ?? 0
             partitionCache[key] = (topic, assignment)
         }
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
-        batch.append(KafkaConsumedRecord(
-            topic: topic, partition: message.partition, offset: message.offset,
-            key: message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) },
-            value: message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? [],
-            timestampMilliseconds: timestamp >= 0 && timestampType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? timestamp : nil,
-            assignment: assignment))
+        batch.append(KafkaConsumedRecord(pointer, topic: topic, assignment: assignment))
     }
 
     private func logRateLimited(_ error: KafkaError) {

@@ -1,3 +1,5 @@
+import CRdKafka
+
 /// One message read from Kafka, with where it came from.
 public struct KafkaConsumedRecord: Sendable {
     public var topic: String
@@ -10,6 +12,21 @@ public struct KafkaConsumedRecord: Sendable {
     /// Which assignment of the partition the record was read under: offsets of an earlier
     /// assignment are never stored after a rebalance handed the partition back.
     public var assignment: UInt64
+}
+
+extension KafkaConsumedRecord {
+    /// Copies a consumed message. `pointer` must be librdkafka's own (the timestamp is read from
+    /// the envelope around it); `topic` is its topic's name, looked up by the caller.
+    init(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, assignment: UInt64) {
+        let message = pointer.pointee
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
+        self.init(topic: topic, partition: message.partition, offset: message.offset,
+                  key: message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) },
+                  value: message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? [],
+                  timestampMilliseconds: timestamp >= 0 && timestampType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? timestamp : nil,
+                  assignment: assignment)
+    }
 }
 
 /// Where a consumer starts in a partition it has no committed offset for, or always.

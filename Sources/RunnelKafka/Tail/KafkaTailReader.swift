@@ -99,13 +99,7 @@ public final class KafkaTailReader {
             let topic = String(cString: rd_kafka_topic_name(m.rkt))
             let name = "\(topic)/\(m.partition)"
             if let end = backlogEnds[name], m.offset + 1 >= end { backlogEnds[name] = nil }
-            var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-            let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-            records.append(KafkaConsumedRecord(
-                topic: topic, partition: m.partition, offset: m.offset,
-                key: m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) },
-                value: m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? [],
-                timestampMilliseconds: timestamp >= 0 ? timestamp : nil, assignment: 0))
+            records.append(KafkaConsumedRecord(message, topic: topic, assignment: 0))
         }
         return records
     }
