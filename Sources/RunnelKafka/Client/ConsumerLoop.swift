@@ -90,6 +90,14 @@ final class ConsumerLoop: @unchecked Sendable {
         while !isClosing {
             waitForRoom()
             if isClosing { break }
+            if isStopped {
+                // The input stopped taking batches: keep the client (and its stored offsets)
+                // until close, without fetching more.
+                shared.room.lock()
+                _ = shared.room.wait(until: Date(timeIntervalSinceNow: 0.1))
+                shared.room.unlock()
+                continue
+            }
             // The first poll waits for data; the rest take what is already fetched.
             var wait: Int32 = 100
             while batch.count < maxBatch, let message = rd_kafka_consumer_poll(client, wait) {
@@ -112,6 +120,7 @@ final class ConsumerLoop: @unchecked Sendable {
     }
 
     private var isClosing: Bool { shared.handoff.withLock { $0.closing } }
+    private var isStopped: Bool { shared.handoff.withLock { $0.stopped } }
 
     private func waitForRoom() {
         shared.room.lock()

@@ -12,6 +12,8 @@ public final class KafkaConsumer: Sendable {
     struct Handoff {
         var batches: Deque<[KafkaConsumedRecord]> = []
         var waiter: CheckedContinuation<[KafkaConsumedRecord]?, Never>?
+        /// No more batches are handed out (the input is stopping); offsets may still be stored.
+        var stopped = false
         var closing = false
         var closed = false
     }
@@ -53,7 +55,7 @@ public final class KafkaConsumer: Sendable {
             enum Step { case batch([KafkaConsumedRecord]), end, wait }
             let step: Step = shared.handoff.withLock { handoff in
                 if let batch = handoff.batches.popFirst() { return .batch(batch) }
-                if handoff.closing { return .end }
+                if handoff.closing || handoff.stopped { return .end }
                 handoff.waiter = continuation
                 return .wait
             }
@@ -74,6 +76,17 @@ public final class KafkaConsumer: Sendable {
     /// under the same assignment.
     public func confirm(topic: String, partition: Int32, offset: Int64, assignment: UInt64) {
         loop.storeOffset(topic: topic, partition: partition, next: offset + 1, assignment: assignment)
+    }
+
+    /// Stops handing out batches (`next()` returns nil) while the client stays up, so that offsets
+    /// of batches confirmed from now on are still committed by `close()`.
+    public func stopDelivering() {
+        let pending = shared.handoff.withLock { handoff in
+            handoff.stopped = true
+            return handoff.waiter.take()
+        }
+        pending?.resume(returning: nil)
+        shared.room.lock(); shared.room.signal(); shared.room.unlock()
     }
 
     /// Stops polling, commits the stored offsets, leaves the group and destroys the client.

@@ -100,6 +100,12 @@ final class ProducerLoop: @unchecked Sendable {
             if !waiters.isEmpty { resumeIdleWaiters() }
         }
         destroyClient(purge: true)
+        // Whoever waited for the producer to go idle must not wait for a closed one.
+        let abandoned = shared.mutex.withLock { shared in
+            defer { shared.idleWaiters.removeAll() }
+            return shared.idleWaiters
+        }
+        for waiter in abandoned { waiter.resume() }
     }
 
     private func checkForStall() {

@@ -36,7 +36,7 @@ public struct KafkaInput: InputPlugin {
                 }
             }
         } onCancel: {
-            Task { await consumer.close() }
+            consumer.stopDelivering()
         }
         // Outputs keep running while inputs stop: give them a moment to confirm the last batches
         // so their offsets are committed now rather than read again after the restart.

@@ -210,4 +210,30 @@ import Glibc
         // the records after the last commit, never a gap.
         #expect(duplicates <= atKill, "\(duplicates) repeats after the restart")
     }
+
+    @Test func consumerAgentStoppedGracefullyCommitsEverythingItWrote() async throws {
+        let stack = try await Stack()
+        defer { stack.tansu.stop() }
+        let perApp = 40_000
+        try stack.write(0..<perApp)
+        let producer = try stack.producer()
+        defer { producer.signal(SIGKILL) }
+        let expected = perApp * Self.apps.count
+        #expect(await KafkaAgents.wait(.seconds(90)) { await KafkaAgents.counter(producer, plugin: "kout", "delivered") == expected })
+        let first = try stack.consumer()
+        defer { first.signal(SIGKILL) }
+        #expect(await first.adminAddress() != nil)
+        _ = await KafkaAgents.wait(.seconds(60)) { KafkaAgents.outputRecords(stack.output).count >= expected / 10 }
+        first.signal(SIGTERM)
+        #expect(await first.waitForExit(timeout: .seconds(30)) == 0, "\(first.stderrText)")
+        let atStop = KafkaAgents.outputRecords(stack.output).count
+        #expect(atStop < expected, "stopped mid-topic")
+        let second = try stack.consumer()
+        defer { second.signal(SIGKILL) }
+        #expect(await KafkaAgents.wait(.seconds(90)) { KafkaAgents.outputRecords(stack.output).count >= expected },
+                "\(second.stderrText)")
+        try await Task.sleep(for: .seconds(1))
+        // Everything written before the stop was committed at the stop: nothing is read twice.
+        #expect(Self.checkComplete(KafkaAgents.outputRecords(stack.output), perApp: perApp) == 0)
+    }
 }
