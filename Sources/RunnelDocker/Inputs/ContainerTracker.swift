@@ -6,6 +6,9 @@ final class ContainerTracker: Sendable {
     private struct Entry {
         var anotherPass = false
         var destroyed = false
+        /// A `die` event came after the last `start`: a follower reading files (which never end
+        /// by themselves) stops at their end.
+        var died = false
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -17,6 +20,7 @@ final class ContainerTracker: Sendable {
         entries.withLock { entries in
             if entries[id] != nil {
                 entries[id]!.anotherPass = true
+                entries[id]!.died = false
                 return false
             }
             entries[id] = Entry()
@@ -51,6 +55,16 @@ final class ContainerTracker: Sendable {
             entries[id]!.destroyed = true
             return false
         }
+    }
+
+    func noteDied(_ id: String) {
+        entries.withLock { entries in
+            if entries[id] != nil { entries[id]!.died = true }
+        }
+    }
+
+    func hasDied(_ id: String) -> Bool {
+        entries.withLock { $0[id]?.died ?? false }
     }
 
     var following: Set<String> { entries.withLock { Set($0.keys) } }
