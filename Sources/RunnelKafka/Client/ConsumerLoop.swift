@@ -20,6 +20,9 @@ final class ConsumerLoop: @unchecked Sendable {
         var generation: UInt64 = 0
         /// Partitions assigned before in this process (Oldest/Newest apply on the first assignment only).
         var seen: Set<String> = []
+        /// Set before the client is destroyed: stores arriving later (outputs confirming after
+        /// the input stopped) are ignored instead of touching a freed client.
+        var closed = false
     }
     private let assignments = Mutex(Assignments())
     private var lastLoggedError: (code: Int32, at: ContinuousClock.Instant)?
@@ -116,6 +119,10 @@ final class ConsumerLoop: @unchecked Sendable {
         }
         _ = rd_kafka_commit(client, nil, 0)
         _ = rd_kafka_consumer_close(client)
+        assignments.withLock { state in
+            state.closed = true
+            state.current.removeAll()
+        }
         rd_kafka_destroy(client)
     }
 
@@ -164,11 +171,15 @@ final class ConsumerLoop: @unchecked Sendable {
     // MARK: offsets and rebalances
 
     func storeOffset(topic: String, partition: Int32, next offset: Int64, assignment: UInt64) {
-        guard assignments.withLock({ $0.current["\(topic)/\(partition)"] == assignment }) else { return }
-        let list = rd_kafka_topic_partition_list_new(1)!
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_topic_partition_list_add(list, topic, partition)!.pointee.offset = offset
-        _ = rd_kafka_offsets_store(client, list)
+        let name = "\(topic)/\(partition)"
+        // Under the lock, so that the client cannot be destroyed during the call.
+        assignments.withLock { state in
+            guard !state.closed, state.current[name] == assignment else { return }
+            let list = rd_kafka_topic_partition_list_new(1)!
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            rd_kafka_topic_partition_list_add(list, topic, partition)!.pointee.offset = offset
+            _ = rd_kafka_offsets_store(client, list)
+        }
     }
 
     var assignedNames: [String] { assignments.withLock { $0.current.keys.sorted() } }
