@@ -93,6 +93,26 @@ def timed_child(name, n, command, stdout=None, size_of=None):
     report(name, n, time.monotonic() - start, cpu, os.path.getsize(size_of))
 
 
+def file_to_kafka(state, log_directory, file_match, brokers, topic, encoder, extra_input=""):
+    """An agent configuration: files of a folder, line by line, produced to one topic."""
+    return agent_header(state) + f"""
+[lines]
+type = "LogstreamerInput"
+log_directory = "{log_directory}"
+file_match = '{file_match}'
+{extra_input}
+[{encoder}]
+
+[kout]
+type = "KafkaOutput"
+message_matcher = "TRUE"
+addrs = ["{brokers}"]
+topic = "{topic}"
+key = ""
+encoder = "{encoder}"
+"""
+
+
 def agent_header(state):
     return f"""
 [runnel]
@@ -109,22 +129,7 @@ def produce_kcat(brokers, file, topic, n):
 def produce_runnel(brokers, file, topic, n):
     state = tempfile.mkdtemp(prefix="runnel-kafka-bench-")
     file_match = os.path.basename(file).replace(".", "\\.")
-    config = agent_header(state) + f"""
-[lines]
-type = "LogstreamerInput"
-log_directory = "{os.path.dirname(file)}"
-file_match = '{file_match}'
-
-[JsonEncoder]
-
-[kout]
-type = "KafkaOutput"
-message_matcher = "TRUE"
-addrs = ["{brokers}"]
-topic = "{topic}"
-key = ""
-encoder = "JsonEncoder"
-"""
+    config = file_to_kafka(state, os.path.dirname(file), file_match, brokers, topic, "JsonEncoder")
     seconds, cpu, _ = run_agent(config, state, lambda s: plugin(s, "kout")["delivered"] >= n)
     report("runnel.produce", n, seconds, cpu, os.path.getsize(file))
 
@@ -175,23 +180,8 @@ def latency(brokers, topic, rate, duration):
     os.makedirs(logs)
     log = os.path.join(logs, "lat.log")
     open(log, "w").close()
-    config = agent_header(state) + f"""
-[lines]
-type = "LogstreamerInput"
-log_directory = "{logs}"
-file_match = 'lat\\.log'
-check_data_interval = "10ms"
-
-[kout]
-type = "KafkaOutput"
-message_matcher = "TRUE"
-addrs = ["{brokers}"]
-topic = "{topic}"
-key = ""
-encoder = "PayloadEncoder"
-
-[PayloadEncoder]
-"""
+    config = file_to_kafka(state, logs, "lat\\.log", brokers, topic, "PayloadEncoder",
+                           extra_input='check_data_interval = "10ms"\n')
     with open(os.path.join(state, "agent.toml"), "w") as f:
         f.write(config)
     agent = subprocess.Popen([runnel_binary(), "agent", "-c", os.path.join(state, "agent.toml")],
