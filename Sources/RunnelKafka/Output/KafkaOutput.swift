@@ -37,8 +37,10 @@ public struct KafkaOutput: OutputPlugin {
         positions.reserveCapacity(messages.count)
         var refused: [DeadLetterFile.Entry] = []
         var refusedPositions: [Int] = []
+        // A constant topic (no placeholders) is rendered once per batch, not per message.
+        let constantTopic = settings.topic.isConstant ? settings.topicName(for: Message()) : nil
         for (position, message) in messages.enumerated() {
-            let topic = settings.topicName(for: message)
+            let topic = constantTopic ?? settings.topicName(for: message)
             var value: [UInt8] = []
             guard context.encodeOne(message, into: &value) else {
                 refused.append(DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message", error: "encode_failed", message: message))
