@@ -67,10 +67,17 @@ let package = Package(
         .executableTarget(
             name: "runnel-router",
             dependencies: ["RunnelRouter", "RunnelCore"]),
+        .target(
+            name: "RunnelKafka",
+            dependencies: [
+                "RunnelCore", "CRdKafka",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker", "RunnelKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -86,6 +93,9 @@ let package = Package(
         .testTarget(
             name: "RunnelDockerTests",
             dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
+        .testTarget(
+            name: "RunnelKafkaTests",
+            dependencies: ["RunnelKafka", "RunnelPlugins", "RunnelTestSupport", "CRdKafka"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),

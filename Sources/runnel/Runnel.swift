@@ -12,6 +12,7 @@ struct Runnel: AsyncParsableCommand {
             CheckCommand.self,
             DocsCommand.self,
             TapCommand.self,
+            TailCommand.self,
             MatchCommand.self,
             CatCommand.self,
             InjectCommand.self,

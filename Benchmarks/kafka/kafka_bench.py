@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Side-by-side Kafka benchmark driver (issue 5): Runnel's agent against kcat, same broker, same
+file, same run. Each measurement prints one JSON line; the summary prints the ratios.
+
+Commands (all take --brokers):
+  produce-kcat FILE TOPIC N          kcat -P from FILE
+  produce-runnel FILE TOPIC N        runnel agent: LogstreamerInput -> KafkaOutput (JsonEncoder)
+  consume-kcat TOPIC N OUT           kcat -C to OUT until N messages
+  consume-runnel TOPIC N OUT         runnel agent: KafkaInput -> FileOutput (PayloadEncoder)
+  latency TOPIC RATE SECONDS         lines written at RATE/s through the agent, read back with
+                                     confluent_kafka: end-to-end latency p50/p99
+"""
+import json, os, signal, subprocess, sys, tempfile, time, urllib.request
+
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK  # utime + stime
+    except OSError:
+        return None
+
+
+def report(name, n, seconds, cpu, nbytes):
+    print(json.dumps({"name": name, "messages": n, "seconds": round(seconds, 3),
+                      "msgs_per_s": round(n / seconds), "mib_per_s": round(nbytes / seconds / 2**20, 1),
+                      "cpu_s": round(cpu, 2) if cpu is not None else None}), flush=True)
+
+
+def runnel_binary():
+    return os.environ.get("RUNNEL", "runnel")
+
+
+def admin_status(state):
+    with open(os.path.join(state, "admin.addr")) as f:
+        address = f.read().strip()
+    with urllib.request.urlopen(f"http://{address}/status", timeout=5) as r:
+        return json.load(r)
+
+
+def plugin(status, name):
+    return next(p for p in status["plugins"] if p["name"] == name)
+
+
+def run_agent(config, state, done, timeout=600, first=None):
+    """Starts the agent, waits until done(status) or timeout; returns (seconds, cpu seconds,
+    seconds until first(status) held, when given)."""
+    os.makedirs(state, exist_ok=True)
+    path = os.path.join(state, "agent.toml")
+    with open(path, "w") as f:
+        f.write(config)
+    start = time.monotonic()
+    proc = subprocess.Popen([runnel_binary(), "agent", "-c", path], stdout=subprocess.DEVNULL,
+                            stderr=open(os.path.join(state, "agent.err"), "w"))
+    try:
+        deadline = start + timeout
+        first_at = None
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                status = admin_status(state)
+                if first and first_at is None and first(status):
+                    first_at = time.monotonic() - start
+                if done(status):
+                    break
+            except (OSError, ValueError, StopIteration, KeyError):
+                pass
+        else:
+            raise SystemExit(f"agent did not finish in {timeout}s; see {state}/agent.err")
+        seconds = time.monotonic() - start
+        cpu = cpu_seconds(proc.pid)
+        return seconds, cpu, first_at
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def timed_child(name, n, command, stdout=None, size_of=None):
+    """Runs a peer to completion; reports its wall time and the CPU time of the child."""
+    start = time.monotonic()
+    usage0 = os.times()
+    subprocess.run(command, stdout=stdout, check=True)
+    usage1 = os.times()
+    if stdout is not None:
+        stdout.flush()
+    cpu = (usage1.children_user - usage0.children_user) + (usage1.children_system - usage0.children_system)
+    report(name, n, time.monotonic() - start, cpu, os.path.getsize(size_of))
+
+
+def file_to_kafka(state, log_directory, file_match, brokers, topic, encoder, extra_input=""):
+    """An agent configuration: files of a folder, line by line, produced to one topic."""
+    return agent_header(state) + f"""
+[lines]
+type = "LogstreamerInput"
+log_directory = "{log_directory}"
+file_match = '{file_match}'
+{extra_input}
+[{encoder}]
+
+[kout]
+type = "KafkaOutput"
+message_matcher = "TRUE"
+addrs = ["{brokers}"]
+topic = "{topic}"
+key = ""
+encoder = "{encoder}"
+"""
+
+
+def agent_header(state):
+    return f"""
+[runnel]
+base_dir = "{state}"
+admin_address = "127.0.0.1:0"
+"""
+
+
+def produce_kcat(brokers, file, topic, n):
+    timed_child("kcat.produce", n, ["kcat", "-P", "-b", brokers, "-t", topic, "-X", "acks=all",
+                                    "-X", "enable.idempotence=true", "-l", file], size_of=file)
+
+
+def produce_runnel(brokers, file, topic, n):
+    state = tempfile.mkdtemp(prefix="runnel-kafka-bench-")
+    file_match = os.path.basename(file).replace(".", "\\.")
+    config = file_to_kafka(state, os.path.dirname(file), file_match, brokers, topic, "JsonEncoder")
+    seconds, cpu, _ = run_agent(config, state, lambda s: plugin(s, "kout")["delivered"] >= n)
+    report("runnel.produce", n, seconds, cpu, os.path.getsize(file))
+
+
+def consume_kcat(brokers, topic, n, out):
+    with open(out, "wb") as f:
+        timed_child("kcat.consume", n, ["kcat", "-C", "-b", brokers, "-t", topic, "-o", "beginning", "-c", str(n), "-q"],
+                    stdout=f, size_of=out)
+
+
+def consume_runnel(brokers, topic, n, out):
+    state = tempfile.mkdtemp(prefix="runnel-kafka-bench-")
+    config = agent_header(state) + f"""
+[kin]
+type = "KafkaInput"
+addrs = ["{brokers}"]
+topic = "{topic}"
+group = "bench-{os.getpid()}"
+
+[kin.librdkafka]
+# Tansu waits half the session timeout for more members before it answers a JoinGroup.
+"session.timeout.ms" = 6000
+
+[PayloadEncoder]
+append_newlines = true
+
+[out]
+type = "FileOutput"
+message_matcher = "TRUE"
+path = "{out}"
+encoder = "PayloadEncoder"
+flush_count = 10000
+flush_interval = 100
+flush_operator = "OR"
+"""
+    seconds, cpu, joined = run_agent(config, state, lambda s: plugin(s, "out")["delivered"] >= n,
+                                     first=lambda s: plugin(s, "kin")["received"] > 0)
+    report("runnel.consume", n, seconds, cpu, os.path.getsize(out) if os.path.exists(out) else 0)
+    # Most of the wall time above can be the broker's group join; this is the rate once reading.
+    if joined is not None and seconds > joined:
+        report("runnel.consume_after_join", n, seconds - joined, cpu, os.path.getsize(out))
+
+
+def latency(brokers, topic, rate, duration):
+    from confluent_kafka import Consumer
+    state = tempfile.mkdtemp(prefix="runnel-kafka-latency-")
+    logs = os.path.join(state, "logs")
+    os.makedirs(logs)
+    log = os.path.join(logs, "lat.log")
+    open(log, "w").close()
+    config = file_to_kafka(state, logs, "lat\\.log", brokers, topic, "PayloadEncoder",
+                           extra_input='check_data_interval = "10ms"\n')
+    with open(os.path.join(state, "agent.toml"), "w") as f:
+        f.write(config)
+    agent = subprocess.Popen([runnel_binary(), "agent", "-c", os.path.join(state, "agent.toml")],
+                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(state, "agent.err"), "w"))
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": f"lat-{os.getpid()}", "auto.offset.reset": "earliest",
+                         "topic.metadata.refresh.interval.ms": 500, "session.timeout.ms": 6000,
+                         # Tansu answers a fetch only when its wait expires: keep the reader's share small.
+                         "fetch.wait.max.ms": 5})
+    consumer.subscribe([topic])
+    samples = []
+
+    def collect(wait):
+        """Adds the latency of every record that arrived within `wait` seconds."""
+        for msg in consumer.consume(num_messages=10000, timeout=wait):
+            if msg.error() is None and not msg.value().startswith(b"0 "):
+                samples.append(time.time_ns() - int(msg.value().split(b" ", 1)[0]))
+
+    try:
+        # The topic exists once the agent produced to it; the measurement starts once this reader
+        # holds its partitions (a group join takes seconds on Tansu).
+        with open(log, "a") as f:
+            f.write("0 warm-up\n")
+        deadline = time.monotonic() + 60
+        while not consumer.assignment() and time.monotonic() < deadline:
+            consumer.poll(0.1)
+        for msg in consumer.consume(num_messages=100, timeout=1.0):
+            pass
+        total = int(rate * duration)
+        pad = "x" * 160
+        with open(log, "a", buffering=1) as f:
+            start = time.monotonic()
+            sent = 0
+            while sent < total:
+                due = int((time.monotonic() - start) * rate) + 1
+                while sent < min(due, total):
+                    f.write(f"{time.time_ns()} {pad}\n")
+                    sent += 1
+                f.flush()
+                collect(0.001)  # whatever arrived meanwhile
+        deadline = time.monotonic() + 30
+        while len(samples) < total and time.monotonic() < deadline:
+            collect(0.2)
+    finally:
+        consumer.close()
+        agent.send_signal(signal.SIGTERM)
+        agent.wait(30)
+    samples.sort()
+    if not samples:
+        raise SystemExit("no latency samples")
+    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))] / 1e6
+    print(json.dumps({"name": "runnel.latency", "rate": rate, "messages": len(samples),
+                      "p50_ms": round(p(0.50), 2), "p99_ms": round(p(0.99), 2), "max_ms": round(samples[-1] / 1e6, 2)}), flush=True)
+
+
+def summary(path):
+    rows = {}
+    for line in open(path):
+        row = json.loads(line)
+        rows[row["name"]] = row
+    print()
+    print(f"{'benchmark':<18}{'msgs/s':>12}{'MiB/s':>9}{'CPU s':>8}")
+    for name, row in rows.items():
+        if "msgs_per_s" in row:
+            print(f"{name:<18}{row['msgs_per_s']:>12,}{row['mib_per_s']:>9}{row['cpu_s'] if row['cpu_s'] is not None else '-':>8}")
+    for op in ("produce", "consume"):
+        r, k = rows.get(f"runnel.{op}"), rows.get(f"kcat.{op}")
+        if r and k:
+            print(f"{op}: runnel/kcat throughput ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f} (target >= 0.70)")
+    if "runnel.latency" in rows:
+        row = rows["runnel.latency"]
+        print(f"end-to-end latency at {row['rate']} msg/s: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args[0] == "summary":
+        summary(args[1])
+        sys.exit(0)
+    brokers = args[1]
+    command, rest = args[2], args[3:]
+    if command == "produce-kcat": produce_kcat(brokers, rest[0], rest[1], int(rest[2]))
+    elif command == "produce-runnel": produce_runnel(brokers, rest[0], rest[1], int(rest[2]))
+    elif command == "consume-kcat": consume_kcat(brokers, rest[0], int(rest[1]), rest[2])
+    elif command == "consume-runnel": consume_runnel(brokers, rest[0], int(rest[1]), rest[2])
+    elif command == "latency": latency(brokers, rest[0], int(rest[1]), float(rest[2]))
+    else: raise SystemExit(__doc__)

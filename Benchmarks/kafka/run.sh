@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Side-by-side Kafka benchmark (issue 5), same Tansu broker, same run:
+#   produce MESSAGES (default 1,000,000) ~200-byte lines: runnel agent (file -> KafkaOutput, JSON)
+#     vs `kcat -P` from the same file;
+#   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`;
+#   end-to-end latency p50/p99 at 10,000 messages/s through the agent.
+# Prints messages/s, MiB/s, CPU seconds and Runnel's ratios. Needs deploy/local/setup.sh --bench.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+messages=${MESSAGES:-1000000}
+export LD_LIBRARY_PATH="$repo/.build/kafka/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+work=$(mktemp -d /tmp/runnel-kafka-bench.XXXXXX)
+tansu_pid=
+cleanup() { [[ -n $tansu_pid ]] && kill "$tansu_pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+(cd "$repo" && swift build -c release --product runnel >&2)
+export RUNNEL="$repo/.build/release/runnel"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+brokers="127.0.0.1:$port"
+"$repo/.build/kafka/bin/tansu" broker --listener-url "tcp://$brokers" --advertised-listener-url "tcp://$brokers" > "$work/tansu.log" 2>&1 &
+tansu_pid=$!
+for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
+
+mkdir -p "$work/logs"
+python3 - "$messages" "$work/logs/bench.log" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+pad = "a" * 150
+with open(path, "w") as f:
+    for i in range(n):
+        f.write(f'10.0.{i % 256}.{i % 7} - - [25/Nov/2026:23:59:59 +0000] "GET /api/{i:08d}" 200 {pad}\n')
+PY
+results="$work/results.jsonl"
+bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$results"; }
+bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
+bench produce-runnel "$work/logs/bench.log" bench.runnel "$messages"
+bench consume-kcat bench.kcat "$messages" "$work/kcat.out"
+bench consume-runnel bench.kcat "$messages" "$work/runnel.out"
+[[ ${SKIP_LATENCY:-0} == 1 ]] || bench latency bench.latency 10000 10
+python3 "$here/kafka_bench.py" summary "$results"

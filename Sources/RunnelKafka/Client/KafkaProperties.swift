@@ -1,0 +1,50 @@
+import CRdKafka
+
+/// librdkafka configuration properties in the order they are applied: Runnel's safe defaults,
+/// then what the plugin's Heka-style options map to, then the `[X.librdkafka]` table verbatim.
+public struct KafkaProperties: Sendable, Equatable {
+    public private(set) var entries: [(name: String, value: String)] = []
+
+    public init(_ entries: [(String, String)] = []) {
+        for (name, value) in entries { set(name, value) }
+    }
+
+    /// Sets or replaces a property (a later setting wins, as in librdkafka).
+    public mutating func set(_ name: String, _ value: String) {
+        if let index = entries.firstIndex(where: { $0.name == name }) {
+            entries[index].value = value
+        } else {
+            entries.append((name, value))
+        }
+    }
+
+    public subscript(name: String) -> String? { entries.first { $0.name == name }?.value }
+
+    public static func == (lhs: KafkaProperties, rhs: KafkaProperties) -> Bool {
+        lhs.entries.map(\.name) == rhs.entries.map(\.name) && lhs.entries.map(\.value) == rhs.entries.map(\.value)
+    }
+
+    /// A librdkafka configuration holding these properties; the first property librdkafka refuses
+    /// is reported with its reason. The caller owns the result (it is consumed by `rd_kafka_new`).
+    func makeConfiguration() throws(KafkaConfigurationError) -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else { throw KafkaConfigurationError(property: "", reason: "out of memory") }
+        var reason = [CChar](repeating: 0, count: 512)
+        for (name, value) in entries where rd_kafka_conf_set(conf, name, value, &reason, reason.count) != RD_KAFKA_CONF_OK {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaConfigurationError(property: name, reason: text(ofErrorBuffer: reason))
+        }
+        return conf
+    }
+
+    /// Checks every property against the loaded librdkafka without creating a client.
+    public func validate() throws(KafkaConfigurationError) {
+        rd_kafka_conf_destroy(try makeConfiguration())
+    }
+}
+
+/// A property librdkafka refused (unknown name, bad value).
+public struct KafkaConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let property: String
+    public let reason: String
+    public var description: String { property.isEmpty ? reason : "librdkafka property '\(property)': \(reason)" }
+}

@@ -1,0 +1,60 @@
+import Testing
+import RunnelCore
+@testable import RunnelKafka
+
+@Suite struct KafkaInputSettingsTests {
+    @Test func groupConsumerWithOffsetsStoredAfterConfirmation() throws {
+        let settings = try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic = \"logs\"\n")
+        #expect(settings.properties["group.id"] == "runnel.consume")
+        #expect(settings.properties["enable.auto.offset.store"] == "false")
+        #expect(settings.properties["enable.auto.commit"] == "true")
+        #expect(settings.subscription == .topics(["logs"], pattern: nil))
+        #expect(settings.offsetMethod == .manual)
+    }
+
+    @Test func topicsPatternAndGroup() throws {
+        let settings = try KafkaConfigFixture.input("""
+            addrs = ["k:9092"]
+            topics = ["a", "b"]
+            topic_pattern = '^runnel\\.logs\\.'
+            group = "billing"
+            offset_method = "Newest"
+
+            """)
+        #expect(settings.subscription == .topics(["a", "b"], pattern: #"^runnel\.logs\."#))
+        #expect(settings.properties["group.id"] == "billing")
+        #expect(settings.offsetMethod == .newest)
+        #expect(settings.properties["auto.offset.reset"] == "latest")
+    }
+
+    @Test func explicitPartitionAssignsWithoutGroupMembership() throws {
+        let settings = try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic = \"logs\"\npartition = 2\n")
+        #expect(settings.subscription == .partitions([("logs", 2)]))
+    }
+
+    @Test func aTopicIsRequiredAndPatternsMustCompile() {
+        #expect(throws: PluginBuildError.self) { try KafkaConfigFixture.input("addrs = [\"k:9092\"]\n") }
+        #expect(throws: PluginBuildError.self) { try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic_pattern = \"(\"\n") }
+    }
+
+    @Test func recordsBecomeHekaStyleMessages() {
+        let record = KafkaConsumedRecord(topic: "logs", partition: 3, offset: 41, key: Array("k1".utf8),
+                                         value: Array("hello".utf8), timestampMilliseconds: 1_700_000_000_123, assignment: 1)
+        let message = KafkaInput.message(from: record, hostname: "h")
+        #expect(message.payload == "hello")
+        #expect(message.type == "heka.kafka")
+        #expect(message.logger == "logs")
+        #expect(message.timestamp == 1_700_000_000_123_000_000)
+        #expect(message.field(named: "Topic")?.values == .string(["logs"]))
+        #expect(message.field(named: "Partition")?.values == .integer([3]))
+        #expect(message.field(named: "Offset")?.values == .integer([41]))
+        #expect(message.field(named: "Key")?.values == .bytes(["k1"]))
+    }
+
+    @Test func anAbsurdTimestampFallsBackToNow() {
+        let record = KafkaConsumedRecord(topic: "t", partition: 0, offset: 0, key: nil, value: [],
+                                         timestampMilliseconds: Int64.max / 10, assignment: 0)
+        let before = WallClock.nowNanoseconds()
+        #expect(KafkaInput.message(from: record, hostname: "h").timestamp >= before)
+    }
+}
