@@ -105,7 +105,7 @@ extension DockerLogRunner {
 }
 
 /// How a follower waits for its file to grow: woken by inotify (or a poke when the container
-/// stops), with a long timeout as a safety net; without inotify, polling soon after the file was
+/// stops, or the watcher's periodic wakeup as a safety net); without inotify, polling soon after the file was
 /// busy and less and less often when it is quiet.
 struct FileChanges {
     let watcher: FileChangeWatcher?
@@ -115,7 +115,6 @@ struct FileChanges {
 
     static let shortestPoll: Duration = .milliseconds(10)
     static let longestPoll: Duration = .milliseconds(250)
-    static let safetyTimeout: Duration = .seconds(5)
 
     init(watcher: FileChangeWatcher?, path: String) {
         self.watcher = watcher
@@ -133,7 +132,7 @@ struct FileChanges {
 
     mutating func waitForChange() async {
         if let watcher, let watch {
-            await watcher.wait(watch, timeout: Self.safetyTimeout)
+            await watcher.wait(watch)
         } else {
             try? await Task.sleep(for: pollWait)
             pollWait = min(pollWait * 2, Self.longestPoll)
@@ -158,8 +157,9 @@ struct JSONFileLogReading {
     var delivery: ContainerLogDelivery
     let context: InputContext
     let container: String
-    /// 64 KiB: big enough for a busy file, small enough for a hundred quiet ones.
-    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Small for a quiet file (a hundred followers hold one each), grown for a busy one.
+    private var chunk = [UInt8](repeating: 0, count: 8 * 1024)
+    private static let busyChunkBytes = 128 * 1024
 
     init(decoder: JSONFileLogDecoder, delivery: ContainerLogDelivery, context: InputContext, container: String) {
         self.decoder = decoder
@@ -177,6 +177,9 @@ struct JSONFileLogReading {
             if bytes.isEmpty { break }
             total += bytes.count
             bytes.withUnsafeBytes { decoder.consume($0) }
+            if bytes.count == chunk.count && chunk.count < Self.busyChunkBytes {
+                chunk = [UInt8](repeating: 0, count: Self.busyChunkBytes)
+            }
             await deliverLines(from: file.path)
         }
         return total

@@ -11,13 +11,14 @@ import Glibc
 final class FileChangeWatcher: Sendable {
     private struct Watch {
         var changed = false
-        var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let descriptor: Int32
     private let watches = Mutex<[Int32: Watch]>([:])
     private let stopped = Atomic<Bool>(false)
-    private let nextWaiterID = Atomic<UInt64>(0)
+    /// How often every follower is woken regardless of events.
+    static let safetyWakeup: Duration = .seconds(10)
 
     /// nil when inotify is not available (the followers poll instead).
     init?() {
@@ -45,7 +46,7 @@ final class FileChangeWatcher: Sendable {
 
     func unwatch(_ wd: Int32) {
         let waiter = watches.withLock { $0.removeValue(forKey: wd)?.waiter }
-        waiter?.continuation.resume()
+        waiter?.resume()
         inotify_rm_watch(descriptor, wd)
     }
 
@@ -54,9 +55,9 @@ final class FileChangeWatcher: Sendable {
         wake([wd])
     }
 
-    /// Returns once the file changed since the previous wait (or was poked), or after `timeout`.
-    func wait(_ wd: Int32, timeout: Duration) async {
-        let id = nextWaiterID.wrappingAdd(1, ordering: .relaxed).newValue
+    /// Returns once the file changed since the previous wait, was poked, or the periodic wakeup
+    /// of every follower came (a safety net for anything inotify does not report).
+    func wait(_ wd: Int32) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = watches.withLock { watches -> Bool in
                 guard var watch = watches[wd] else { return true }
@@ -65,30 +66,23 @@ final class FileChangeWatcher: Sendable {
                     watches[wd] = watch
                     return true
                 }
-                watch.waiter = (id, continuation)
+                watch.waiter = continuation
                 watches[wd] = watch
                 return false
             }
-            if resumeNow {
-                continuation.resume()
-                return
-            }
-            Task { [self] in
-                try? await Task.sleep(for: timeout)
-                let expired = watches.withLock { watches -> CheckedContinuation<Void, Never>? in
-                    guard let waiter = watches[wd]?.waiter, waiter.id == id else { return nil }
-                    watches[wd]?.waiter = nil
-                    return waiter.continuation
-                }
-                expired?.resume()
-            }
+            if resumeNow { continuation.resume() }
         }
     }
 
     private func readEvents() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var lastWakeup = ContinuousClock.now
         while !stopped.load(ordering: .acquiring) {
+            if ContinuousClock.now - lastWakeup >= Self.safetyWakeup {
+                lastWakeup = ContinuousClock.now
+                wake(watches.withLock { Array($0.keys) })
+            }
             guard poll(&pollDescriptor, 1, 500) > 0 else { continue }
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             guard count > 0 else { continue }
@@ -98,6 +92,9 @@ final class FileChangeWatcher: Sendable {
                 let header = MemoryLayout<inotify_event>.size
                 while offset + header <= count {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        changed.formUnion(watches.withLock { $0.keys })  // events were lost: everyone looks
+                    }
                     changed.insert(event.wd)
                     offset += header + Int(event.len)
                 }
@@ -113,7 +110,7 @@ final class FileChangeWatcher: Sendable {
             for wd in changed {
                 guard var watch = watches[wd] else { continue }
                 if let waiter = watch.waiter {
-                    waiters.append(waiter.continuation)
+                    waiters.append(waiter)
                     watch.waiter = nil
                 } else {
                     watch.changed = true
