@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "RunnelCore",
             dependencies: [
@@ -47,7 +50,7 @@ let package = Package(
         .target(
             name: "RunnelHTTP",
             dependencies: [
-                "CCurl",
+                "CCurl", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -55,10 +58,13 @@ let package = Package(
         .target(
             name: "RunnelDocker",
             dependencies: ["RunnelCore", "RunnelHTTP"]),
+        .target(
+            name: "RunnelElasticsearch",
+            dependencies: ["RunnelCore", "RunnelHTTP", "CLibCrypto"]),
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker", "RunnelElasticsearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -74,6 +80,9 @@ let package = Package(
         .testTarget(
             name: "RunnelDockerTests",
             dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
+        .testTarget(
+            name: "RunnelElasticsearchTests",
+            dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),

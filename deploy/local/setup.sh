@@ -11,7 +11,7 @@ want_bench=0
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 # C libraries the package links (Package.swift systemLibrary targets) and pkg-config to find them.
-apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl-dev)
+apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl-dev zlib1g-dev)
 # The private Docker engine of the integration tests and `make run` (deploy/local/dockerd.sh), and
 # the static busybox its only image is built from (no registry is reachable).
 apt_packages+=(docker.io busybox-static)

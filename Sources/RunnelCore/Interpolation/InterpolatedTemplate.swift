@@ -58,6 +58,13 @@ public struct InterpolatedTemplate: Sendable, Equatable {
     /// Appends the rendering; `transform` rewrites each substituted value (not the literals), e.g.
     /// to make a value legal in a topic or path.
     public func render(_ message: Message, into out: inout [UInt8], transform: (([UInt8]) -> [UInt8])? = nil) {
+        render(message, timeNanoseconds: message.timestamp, into: &out, transform: transform)
+    }
+
+    /// Appends the rendering with time codes taken from `timeNanoseconds` instead of the message's
+    /// timestamp (Elasticsearch index names follow the wall clock unless told otherwise).
+    public func render(_ message: Message, timeNanoseconds: Int64, into out: inout [UInt8],
+                       transform: (([UInt8]) -> [UInt8])? = nil) {
         for part in parts {
             switch part {
             case .literal(let bytes):
@@ -69,7 +76,7 @@ public struct InterpolatedTemplate: Sendable, Equatable {
                 let value = message.field(named: name).flatMap(Self.firstValueText) ?? missing
                 out += transform.map { $0(value) } ?? value
             case .time(let codes):
-                Self.renderTime(codes, nanoseconds: message.timestamp, into: &out)
+                Self.renderTime(codes, nanoseconds: timeNanoseconds, into: &out)
             }
         }
     }
