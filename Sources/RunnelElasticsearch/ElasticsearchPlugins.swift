@@ -5,5 +5,6 @@ public enum ElasticsearchPlugins {
     public static let all: [PluginRegistration] = [
         ESJsonEncoder.registration,
         ESLogstashV0Encoder.registration,
+        ElasticsearchOutput.registration,
     ]
 }

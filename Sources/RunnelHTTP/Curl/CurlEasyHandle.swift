@@ -52,6 +52,16 @@ final class CurlEasyHandle {
             setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout), "timeout")
         }
         check(runnel_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
+        switch request.httpVersion {
+        case .automatic: break
+        case .http1_1: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1, "HTTP version")
+        case .http2: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_0, "HTTP version")
+        case .http2PriorKnowledge: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, "HTTP version")
+        }
+        if request.forbidConnectionReuse {
+            setLong(CURLOPT_FRESH_CONNECT, 1, "fresh connect")
+            setLong(CURLOPT_FORBID_REUSE, 1, "forbid reuse")
+        }
 
         if request.url.lowercased().hasPrefix("https:") {
             if let ca = request.tls.caFile { setString(CURLOPT_CAINFO, ca, "CA file") }
