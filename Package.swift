@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["RunnelDocker", "RunnelHTTP", "RunnelPlugins", "RunnelTestSupport"]),
         .testTarget(
             name: "RunnelElasticsearchTests",
-            dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport"]),
+            dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport", "runnel"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),
