@@ -28,6 +28,7 @@ bench:
 	@Benchmarks/run.sh
 	@Benchmarks/pipeline/run.sh
 	@Benchmarks/docker/run.sh
+	@Benchmarks/elasticsearch/run.sh
 
 lint:
 	@duplicates || true

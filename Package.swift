@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "runnel", targets: ["runnel"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
         .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
+        .library(name: "RunnelElasticsearch", targets: ["RunnelElasticsearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
