@@ -90,6 +90,18 @@ struct ESEncoderSettings {
     }
 }
 
+extension ESEncoderSettings {
+    /// The encoder `make` builds; its only failure, a timestamp format that does not parse, is
+    /// reported at the `timestamp` option.
+    static func built(_ make: () throws(InterpolatedTemplate.SyntaxError) -> any Encoder) throws(PluginBuildError) -> BuiltPlugin {
+        do {
+            return .encoder(try make())
+        } catch {
+            throw PluginBuildError(key: "timestamp", error.description)
+        }
+    }
+}
+
 extension ESJsonEncoder {
     public static let registration = PluginRegistration(
         schema: PluginSchema(
@@ -109,11 +121,9 @@ extension ESJsonEncoder {
             }
             keys[part] = key
         }
-        do {
-            return .encoder(try ESJsonEncoder(action: settings.action, parts: settings.parts, keys: keys,
-                                              timestampFormat: settings.timestampFormat, dynamicFields: settings.dynamicFields))
-        } catch {
-            throw PluginBuildError(key: "timestamp", "\(error)")
+        return try ESEncoderSettings.built { () throws(InterpolatedTemplate.SyntaxError) in
+            try ESJsonEncoder(action: settings.action, parts: settings.parts, keys: keys,
+                              timestampFormat: settings.timestampFormat, dynamicFields: settings.dynamicFields)
         }
     }
 }
@@ -130,12 +140,10 @@ extension ESLogstashV0Encoder {
             hekaCompatible: true, implicitInstance: true)
     ) { config, _ throws(PluginBuildError) in
         let settings = try ESEncoderSettings(config, defaultIndex: "logstash-%{%Y.%m.%d}")
-        do {
-            return .encoder(try ESLogstashV0Encoder(action: settings.action, parts: settings.parts, timestampFormat: settings.timestampFormat,
-                                                    typeName: settings.typeName, useMessageType: config.bool("use_message_type") ?? false,
-                                                    dynamicFields: settings.dynamicFields))
-        } catch {
-            throw PluginBuildError(key: "timestamp", "\(error)")
+        return try ESEncoderSettings.built { () throws(InterpolatedTemplate.SyntaxError) in
+            try ESLogstashV0Encoder(action: settings.action, parts: settings.parts, timestampFormat: settings.timestampFormat,
+                                    typeName: settings.typeName, useMessageType: config.bool("use_message_type") ?? false,
+                                    dynamicFields: settings.dynamicFields)
         }
     }
 }
