@@ -78,9 +78,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, b'{"took":1,"errors":false,"items":[' + b",".join([ITEM] * count) + b"]}")
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that went away mid-response; one line, not a traceback.
+        print("bulk_server: %s: %s" % (client_address, sys.exc_info()[1]), file=sys.stderr)
+
+
 def main():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     with open(sys.argv[1], "w") as f:
         f.write(str(server.server_address[1]))
     server.serve_forever()

@@ -38,8 +38,10 @@ runnel_items=$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.l
 
 # 2. curl replaying the identical bodies
 curl -s -X POST "$url/_test/reset" >/dev/null
+separator=""
 for body in "$work"/bodies/*.ndjson; do
-    printf 'url = "%s/_bulk"\nheader = "Content-Type: application/x-ndjson"\ndata-binary = "@%s"\noutput = "/dev/null"\nnext\n' "$url" "$body"
+    printf '%surl = "%s/_bulk"\nheader = "Content-Type: application/x-ndjson"\ndata-binary = "@%s"\noutput = "/dev/null"\n' "$separator" "$url" "$body"
+    separator=$'next\n'
 done > "$work/curl.conf"
 bytes=$(cat "$work"/bodies/*.ndjson | wc -c)
 start=$(date +%s.%N)

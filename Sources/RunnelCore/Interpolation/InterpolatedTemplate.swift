@@ -112,8 +112,6 @@ public struct InterpolatedTemplate: Sendable, Equatable {
 
     static func renderTime(_ codes: [TimeCode], nanoseconds: Int64, into out: inout [UInt8]) {
         let time = CivilTime(nanosecondsSinceEpoch: nanoseconds)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         for code in codes {
             switch code {
             case .literal(let bytes): out += bytes
@@ -125,8 +123,8 @@ public struct InterpolatedTemplate: Sendable, Equatable {
             case .minute: CivilTime.appendDigits(time.minute, width: 2, to: &out)
             case .second: CivilTime.appendDigits(time.second, width: 2, to: &out)
             case .dayOfYear: CivilTime.appendDigits(time.dayOfYear, width: 3, to: &out)
-            case .monthName: out += Array(months[time.month - 1].utf8)
-            case .weekdayName: out += Array(weekdays[time.weekday].utf8)
+            case .monthName: out += monthNames[time.month - 1]
+            case .weekdayName: out += weekdayNames[time.weekday]
             case .unixSeconds: out += Array(String(nanoseconds / 1_000_000_000).utf8)
             }
         }
@@ -216,3 +214,7 @@ public struct InterpolatedTemplate: Sendable, Equatable {
         return codes
     }
 }
+
+// Built once: time codes render per message on hot paths (index names, file paths).
+private let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { Array($0.utf8) }
+private let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) }

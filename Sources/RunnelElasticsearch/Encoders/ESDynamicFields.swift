@@ -25,24 +25,20 @@ public struct ESDynamicFields: Sendable {
 
     /// Writes the fields as members of the open object; `taken` holds the keys written so far.
     public func write(_ fields: [Field], into writer: inout JSONWriter, taken: inout [[UInt8]]) {
-        var done = Set<Int>()
-        for index in fields.indices where !done.contains(index) {
+        for index in fields.indices {
             let name = fields[index].name
             if let only, !only.contains(name) { continue }
-            var group = [index]
-            for later in fields.indices.dropFirst(index + 1) where fields[later].name == name {
-                group.append(later)
-                done.insert(later)
-            }
+            // A repeated name was written, with all its values, at its first occurrence.
+            if fields[..<index].contains(where: { $0.name == name }) { continue }
+            let repeated = fields[(index + 1)...].contains { $0.name == name }
             let key = uniqueKey(for: name, taken: &taken)
-            writer.key(ByteString(key))
-            let isRaw = raw.contains(name)
-            let count = group.reduce(0) { $0 + fields[$1].values.count }
-            if count == 1 {
+            if key == name.bytes { writer.key(name) } else { writer.key(ByteString(key)) }
+            let isRaw = !raw.isEmpty && raw.contains(name)
+            if !repeated && fields[index].values.count == 1 {
                 writeValues(fields[index].values, raw: isRaw, into: &writer)
             } else {
                 writer.beginArray()
-                for member in group { writeValues(fields[member].values, raw: isRaw, into: &writer) }
+                for member in fields[index...] where member.name == name { writeValues(member.values, raw: isRaw, into: &writer) }
                 writer.endArray()
             }
         }
@@ -72,7 +68,9 @@ public struct ESDynamicFields: Sendable {
     private func writeValues(_ values: FieldValues, raw isRaw: Bool, into writer: inout JSONWriter) {
         switch values {
         case .string(let strings):
-            for value in strings { writeText(value.bytes, raw: isRaw, into: &writer) }
+            for value in strings {
+                if isRaw { writeText(value.bytes, raw: true, into: &writer) } else { writer.string(value) }
+            }
         case .bytes(let blobs):
             for value in blobs {
                 if isRaw { writeText(value.bytes, raw: true, into: &writer) } else { writer.string(Data(value.bytes).base64EncodedString()) }

@@ -6,6 +6,7 @@ public enum ESIndexName {
     public static let maxBytes = 255
 
     public static func sanitize(_ raw: [UInt8]) -> [UInt8] {
+        if isAlreadyLegal(raw) { return raw }
         // Elasticsearch lower-cases beyond ASCII too; the rare non-ASCII name takes the slow path.
         let raw = raw.contains(where: { $0 >= 0x80 }) ? Array(String(decoding: raw, as: UTF8.self).lowercased().utf8) : raw
         var out: [UInt8] = []
@@ -33,6 +34,19 @@ public enum ESIndexName {
 
     public static func sanitize(_ text: String) -> String {
         String(decoding: sanitize(Array(text.utf8)), as: UTF8.self)
+    }
+
+    /// The common case, checked without building a copy: lower-case ASCII, nothing forbidden.
+    static func isAlreadyLegal(_ raw: [UInt8]) -> Bool {
+        guard let first = raw.first, raw.count <= maxBytes, first != UInt8(ascii: "-"), first != UInt8(ascii: "_"),
+              first != UInt8(ascii: "+"), raw.last != UInt8(ascii: "-") else { return false }
+        var previous: UInt8 = 0
+        for byte in raw {
+            if byte >= 0x80 || isForbidden(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) { return false }
+            if byte == UInt8(ascii: "-") && previous == UInt8(ascii: "-") { return false }
+            previous = byte
+        }
+        return raw != [UInt8(ascii: ".")] && raw != [UInt8(ascii: "."), UInt8(ascii: ".")]
     }
 
     @inline(__always)

@@ -35,6 +35,7 @@ public struct ESJsonEncoder: Encoder {
         writer.lineBreak()
         writer.beginObject()
         var taken = headerKeys
+        taken.reserveCapacity(headerKeys.count + message.fields.count)
         for (part, key) in parts {
             if part == .dynamicFields {
                 dynamicFields.write(message.fields, into: &writer, taken: &taken)

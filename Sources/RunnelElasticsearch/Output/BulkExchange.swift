@@ -58,6 +58,10 @@ final class BulkExchange: Sendable {
     private func handle(status: Int, response: [UInt8], items: [BulkItem], server: Int) -> AdaptiveConcurrency.Signal {
         switch status {
         case 200..<300:
+            if BulkResponse.countIfAllSucceeded(response) == items.count {
+                recovered()
+                return settle(items, results: Array(repeating: BulkResponse.Item(status: 201), count: items.count))
+            }
             let parsed: BulkResponse
             do {
                 parsed = try BulkResponse.parse(response)

@@ -19,6 +19,44 @@ struct BulkResponse: Sendable {
     var errors: Bool
     var items: [Item]
 
+    /// The number of items when the response says, in Elasticsearch's compact form, that every
+    /// item succeeded (`"errors":false`, no `"error":` member anywhere); nil otherwise, and the
+    /// response is then parsed in full. Spares building a tree of thousands of items per request.
+    static func countIfAllSucceeded(_ body: [UInt8]) -> Int? {
+        body.withUnsafeBufferPointer { bytes -> Int? in
+            guard occurrences(of: errorsFalse, in: bytes, limit: 1) == 1,
+                  occurrences(of: errorKey, in: bytes, limit: 1) == 0 else { return nil }
+            return occurrences(of: statusKey, in: bytes, limit: .max)
+        }
+    }
+
+    private static let errorsFalse = Array(#""errors":false"#.utf8)
+    private static let errorKey = Array(#""error":"#.utf8)
+    private static let statusKey = Array(#""status":"#.utf8)
+
+    private static func occurrences(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
+        guard needle.count <= bytes.count, let first = needle.first else { return 0 }
+        var found = 0
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last && found < limit {
+            if bytes[index] == first {
+                var matched = true
+                for offset in 1..<needle.count where bytes[index + offset] != needle[offset] {
+                    matched = false
+                    break
+                }
+                if matched {
+                    found += 1
+                    index += needle.count
+                    continue
+                }
+            }
+            index += 1
+        }
+        return found
+    }
+
     static func parse(_ body: [UInt8]) throws(Malformed) -> BulkResponse {
         let root: JSONValue
         do {

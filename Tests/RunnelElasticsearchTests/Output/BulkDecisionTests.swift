@@ -103,3 +103,16 @@ enum BatchTrackerProbe {
         return BatchTracker(batch: try #require(await context.next()))
     }
 }
+
+@Suite struct BulkResponseFastPathTests {
+    @Test func allSucceededIsRecognisedOnlyWhenCertain() {
+        let ok = #"{"took":3,"errors":false,"items":[{"index":{"_index":"a","_id":"1","status":201}},{"create":{"_index":"a","_id":"2","status":201}}]}"#
+        #expect(BulkResponse.countIfAllSucceeded(Array(ok.utf8)) == 2)
+        let failed = #"{"took":3,"errors":true,"items":[{"index":{"status":201}},{"create":{"status":409,"error":{"type":"x"}}}]}"#
+        #expect(BulkResponse.countIfAllSucceeded(Array(failed.utf8)) == nil)
+        let contradictory = #"{"errors":false,"items":[{"create":{"status":409,"error":{"type":"x"}}}]}"#
+        #expect(BulkResponse.countIfAllSucceeded(Array(contradictory.utf8)) == nil)
+        let pretty = "{\n  \"errors\" : false,\n  \"items\" : [ ]\n}"
+        #expect(BulkResponse.countIfAllSucceeded(Array(pretty.utf8)) == nil, "other layouts take the full parse")
+    }
+}
