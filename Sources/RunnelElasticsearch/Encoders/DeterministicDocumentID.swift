@@ -33,18 +33,15 @@ public struct DeterministicDocumentID: Sendable {
             input[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
             input[start + 3] = UInt8(truncatingIfNeeded: length)
         }
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        input.withUnsafeBufferPointer { source in
-            digest.withUnsafeMutableBufferPointer { target in
-                _ = SHA1(source.baseAddress, source.count, target.baseAddress)
-            }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA_DIGEST_LENGTH)) { digest in
+            input.withUnsafeBufferPointer { source in _ = SHA1(source.baseAddress, source.count, digest.baseAddress) }
+            return Self.base64URL(UnsafeBufferPointer(digest))
         }
-        return Self.base64URL(digest)
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func base64URL(_ bytes: [UInt8]) -> [UInt8] {
+    static func base64URL(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0

@@ -43,14 +43,14 @@ public struct ESBulkAction: Sendable {
         writer.key(Self.indexKey)
         var name: [UInt8] = []
         index.render(message, timeNanoseconds: indexFromTimestamp ? message.timestamp : now(), into: &name)
-        writer.string(ESIndexName.sanitize(name))
+        writer.string(ByteString(ESIndexName.sanitize(name)))
         if let typeName {
             writer.key(Self.typeKey)
             writer.string(typeName.render(message))
         }
         if let deterministicID {
             writer.key(Self.idKey)
-            writer.string(deterministicID.id(for: message))
+            writer.string(ByteString(deterministicID.id(for: message)))
         } else if let id {
             let rendered = id.render(message)
             if !rendered.isEmpty {

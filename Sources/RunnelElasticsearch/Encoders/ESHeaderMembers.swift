@@ -19,7 +19,7 @@ struct ESHeaderMembers: Sendable {
         case .uuid:
             var text: [UInt8] = []
             message.uuid?.appendCanonicalText(to: &text)
-            writer.string(text)
+            writer.string(ByteString(text))
         case .timestamp:
             let second = message.timestamp >= 0 ? message.timestamp / 1_000_000_000 : (message.timestamp + 1) / 1_000_000_000 - 1
             let text = lastTimestamp.text(forSecond: second) {
@@ -27,7 +27,7 @@ struct ESHeaderMembers: Sendable {
                 timestampFormat.render(message, into: &text)
                 return text
             }
-            writer.string(text)
+            writer.string(ByteString(text))
         case .type: writer.string(message.type ?? .empty)
         case .logger: writer.string(message.logger ?? .empty)
         case .severity: writer.integer(Int64(message.effectiveSeverity))
