@@ -2,7 +2,8 @@
 status 201 without parsing documents, so the client, not the server, is what is measured. It can
 record the bodies it receives (to replay them with curl) and reports how many items it took.
 
-    python3 bulk_server.py PORT_FILE        # binds 127.0.0.1:0, writes the port to PORT_FILE
+    python3 bulk_server.py PORT_FILE [CERT KEY]   # binds 127.0.0.1:0, writes the port to PORT_FILE;
+                                                  # with a certificate and key, speaks HTTPS
     GET  /_count                  -> {"count": items received}
     POST /_test/record?dir=PATH   -> record later bodies as PATH/NNNNNN.ndjson (dir= empty stops)
     POST /_test/reset             -> count back to 0
@@ -88,6 +89,11 @@ class Server(http.server.ThreadingHTTPServer):
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) > 3:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     with open(sys.argv[1], "w") as f:
         f.write(str(server.server_address[1]))
     server.serve_forever()

@@ -17,8 +17,8 @@ apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl
 apt_packages+=(docker.io busybox-static)
 pip_packages=()
 if [[ $want_bench == 1 ]]; then
-    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine; Python's protobuf and orjson.
-    apt_packages+=(rsyslog hyperfine)
+    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine, curl (Elasticsearch bulk); Python's protobuf and orjson.
+    apt_packages+=(rsyslog hyperfine curl)
     pip_packages+=("protobuf" "orjson")
 fi
 
