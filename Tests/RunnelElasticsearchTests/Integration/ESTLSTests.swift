@@ -61,8 +61,11 @@ import Testing
         let output = ElasticsearchOutput(options: untrusted.options(server: url))
         let task = Task { try await output.run(untrusted.context) }
         await untrusted.push(ElasticsearchOutputTests.messages(10))
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(untrusted.settledMessages == 0 && output.stats.snapshot.requestFailures >= 1)
+        let failureDeadline = ContinuousClock.now + .seconds(20)
+        while output.stats.snapshot.requestFailures == 0 && ContinuousClock.now < failureDeadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(output.stats.snapshot.requestFailures >= 1 && untrusted.settledMessages == 0)
         task.cancel()
         untrusted.queue.close()
         try await task.value
