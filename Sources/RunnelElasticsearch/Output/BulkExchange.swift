@@ -75,6 +75,11 @@ final class BulkExchange: Sendable {
             }
             recovered()
             return settle(items, results: parsed.items)
+        case 400 where !Self.isContentError(response):
+            // A 400 that is not about the body (a wrong path behind a proxy, say) would otherwise
+            // split every request down to single documents and dead-letter them all.
+            requestFailed(items, server: server, reason: "HTTP 400: \(Self.text(response))", failover: false)
+            return .failed
         case 413, 400:
             if items.count > 1 {
                 let middle = items.count / 2
@@ -190,6 +195,17 @@ final class BulkExchange: Sendable {
             again.append(item)
         }
         held.retry(again, after: delays)
+    }
+
+    /// Error types Elasticsearch gives a whole bulk request whose body it could not read.
+    static let contentErrorTypes: Set<String> = [
+        "x_content_parse_exception", "parse_exception", "json_parse_exception", "illegal_argument_exception",
+        "mapper_parsing_exception", "action_request_validation_exception", "not_x_content_exception",
+    ]
+
+    static func isContentError(_ body: [UInt8]) -> Bool {
+        guard case .string(let type)? = errorObject(body)?["type"] else { return false }
+        return contentErrorTypes.contains(type)
     }
 
     private static func text(_ body: [UInt8]) -> String {

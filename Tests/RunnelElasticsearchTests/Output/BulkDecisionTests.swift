@@ -116,3 +116,11 @@ enum BatchTrackerProbe {
         #expect(BulkResponse.countIfAllSucceeded(Array(pretty.utf8)) == nil, "other layouts take the full parse")
     }
 }
+
+@Suite struct WholeRequestErrorTests {
+    @Test func onlyBodyErrorsSplitARequest() {
+        #expect(BulkExchange.isContentError(Array(#"{"error":{"type":"x_content_parse_exception","reason":"bad"},"status":400}"#.utf8)))
+        #expect(!BulkExchange.isContentError(Array(#"{"error":"no handler found for uri [/x/_bulk] and method [POST]","status":400}"#.utf8)))
+        #expect(!BulkExchange.isContentError(Array("<html>Bad Request</html>".utf8)))
+    }
+}
