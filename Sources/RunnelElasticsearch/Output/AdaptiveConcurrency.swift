@@ -47,7 +47,11 @@ final class AdaptiveConcurrency: Sendable {
         }
     }
 
-    enum Signal { case clean, throttled, failed }
+    enum Signal {
+        case clean, throttled, failed
+        /// The slot was taken but nothing was sent (every message failed to encode).
+        case unused
+    }
 
     /// A request ended: `bytes` sent, answered after `latency`.
     func release(signal: Signal, latency: Duration, bytes: Int) {
@@ -56,6 +60,8 @@ final class AdaptiveConcurrency: Sendable {
             let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
             let perMiB = seconds / max(Double(bytes) / 1_048_576, 0.05)
             switch signal {
+            case .unused:
+                break
             case .throttled, .failed:
                 if state.limit > minimum {
                     state.limit = max(minimum, state.limit / 2)

@@ -18,13 +18,14 @@ final class BulkExchange: Sendable {
     let deadLetters: DeadLetterFile
     let retryPolicy: RetryPolicy
     let stats: ElasticsearchOutputStats
-    let logger: Logger
-    let outputName: String
+    let context: OutputContext
+    var logger: Logger { context.logger }
+    var outputName: String { context.name }
     /// Whether the last request failed, so an outage is logged once when it starts and once when it ends.
     private let failing = Mutex(false)
 
     init(client: CurlHTTPClient, servers: ElasticsearchServers, limiter: AdaptiveConcurrency, held: HeldItems,
-         deadLetters: DeadLetterFile, retryPolicy: RetryPolicy, stats: ElasticsearchOutputStats, logger: Logger, outputName: String) {
+         deadLetters: DeadLetterFile, retryPolicy: RetryPolicy, stats: ElasticsearchOutputStats, context: OutputContext) {
         self.client = client
         self.servers = servers
         self.limiter = limiter
@@ -32,11 +33,15 @@ final class BulkExchange: Sendable {
         self.deadLetters = deadLetters
         self.retryPolicy = retryPolicy
         self.stats = stats
-        self.logger = logger
-        self.outputName = outputName
+        self.context = context
     }
 
-    func send(_ items: [BulkItem]) async {
+    func send(_ entries: [PendingEntry]) async {
+        let items = encode(entries)
+        guard !items.isEmpty else {
+            limiter.release(signal: .unused, latency: .zero, bytes: 0)
+            return
+        }
         var body: [UInt8] = []
         body.reserveCapacity(items.reduce(0) { $0 + $1.lines.count })
         for item in items { body += item.lines }
@@ -53,6 +58,39 @@ final class BulkExchange: Sendable {
             signal = .failed
         }
         limiter.release(signal: signal, latency: ContinuousClock.now - started, bytes: body.count)
+    }
+
+    /// Encodes the messages among `entries` (in this request's task); a message the encoder refuses
+    /// is dropped as `encode_failed`, one whose output is not an action and a document as
+    /// `not_bulk_format`. Held bytes move from the estimate to the real size.
+    private func encode(_ entries: [PendingEntry]) -> [BulkItem] {
+        var items: [BulkItem] = []
+        items.reserveCapacity(entries.count)
+        var change = 0
+        for entry in entries {
+            switch entry {
+            case .item(let item):
+                items.append(item)
+            case .message(let message, let tracker, let position, let estimate):
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(estimate + 256)
+                guard context.encodeOne(message, into: &buffer) else {
+                    tracker.dropped(position, reason: "encode_failed")
+                    change -= estimate
+                    continue
+                }
+                guard let item = BulkItem(encoded: buffer, tracker: tracker, position: position) else {
+                    logger.debug("encoder output is not a bulk action and document", metadata: ["output": "\(outputName)"])
+                    tracker.dropped(position, reason: "not_bulk_format")
+                    change -= estimate
+                    continue
+                }
+                change += item.lines.count - estimate
+                items.append(item)
+            }
+        }
+        held.hold(bytes: change)
+        return items
     }
 
     private func handle(status: Int, response: [UInt8], items: [BulkItem], server: Int) -> AdaptiveConcurrency.Signal {

@@ -61,13 +61,13 @@ public struct ElasticsearchOutput: OutputPlugin {
         let limiter = AdaptiveConcurrency(initial: options.initialConcurrency, minimum: options.minConcurrency, maximum: options.maxConcurrency)
         let exchange = BulkExchange(client: client, servers: servers, limiter: limiter, held: held,
                                     deadLetters: DeadLetterFile(path: options.deadLetterPath), retryPolicy: options.retry,
-                                    stats: stats, logger: context.logger, outputName: context.name)
+                                    stats: stats, context: context)
         await withTaskGroup(of: Void.self) { group in
             var loop = OutputLoop(options: options, context: context, held: held, limiter: limiter)
-            await loop.run { items in
+            await loop.run { entries in
                 held.requestStarted()
                 group.addTask {
-                    await exchange.send(items)
+                    await exchange.send(entries)
                     held.requestEnded()
                 }
             }
@@ -76,14 +76,14 @@ public struct ElasticsearchOutput: OutputPlugin {
     }
 }
 
-/// The output's own task: takes batches, encodes them into items, and hands requests out when a
-/// flush condition holds and the concurrency limit allows.
+/// The output's own task: takes batches and hands requests out when a flush condition holds and
+/// the concurrency limit allows (the requests' tasks encode the messages, in parallel).
 private struct OutputLoop {
     let options: ElasticsearchOutput.Options
     let context: OutputContext
     let held: HeldItems
     let limiter: AdaptiveConcurrency
-    var pending: [BulkItem] = []
+    var pending: [PendingEntry] = []
     var pendingBytes = 0
     var oldestPending: ContinuousClock.Instant?
     var inputFinished = false
@@ -95,12 +95,12 @@ private struct OutputLoop {
         self.limiter = limiter
     }
 
-    mutating func run(launch: ([BulkItem]) -> Void) async {
+    mutating func run(launch: ([PendingEntry]) -> Void) async {
         while !Task.isCancelled {
             let now = ContinuousClock.now
             let due = held.takeDueRetries(now: now)
             if !due.isEmpty {
-                pending.insert(contentsOf: due, at: 0)
+                pending.insert(contentsOf: due.map(PendingEntry.item), at: 0)
                 pendingBytes += due.reduce(0) { $0 + $1.lines.count }
                 oldestPending = oldestPending ?? now
             }
@@ -129,13 +129,13 @@ private struct OutputLoop {
         }
     }
 
-    private mutating func launchWhatIsDue(now: ContinuousClock.Instant, launch: ([BulkItem]) -> Void) {
+    private mutating func launchWhatIsDue(now: ContinuousClock.Instant, launch: ([PendingEntry]) -> Void) {
         while let group = held.takeSplit() {
             guard limiter.tryAcquire() else {
                 held.putBackSplit(group)
                 return
             }
-            launch(group)
+            launch(group.map(PendingEntry.item))
         }
         while !pending.isEmpty {
             let intervalDue = oldestPending.map { now - $0 >= options.flushInterval } ?? false
@@ -144,8 +144,8 @@ private struct OutputLoop {
             var count = 0
             var bytes = 0
             while count < pending.count && count < options.flushCount
-                    && (count == 0 || bytes + pending[count].lines.count <= options.flushBytes) {
-                bytes += pending[count].lines.count
+                    && (count == 0 || bytes + pending[count].bytes <= options.flushBytes) {
+                bytes += pending[count].bytes
                 count += 1
             }
             let items = Array(pending[..<count])
@@ -159,20 +159,11 @@ private struct OutputLoop {
     private mutating func add(_ batch: OutputBatch) {
         let tracker = BatchTracker(batch: batch)
         var bytes = 0
-        var buffer: [UInt8] = []
+        pending.reserveCapacity(pending.count + batch.messages.count)
         for (position, message) in batch.messages.enumerated() {
-            buffer.removeAll(keepingCapacity: true)
-            guard context.encodeOne(message, into: &buffer) else {
-                tracker.dropped(position, reason: "encode_failed")
-                continue
-            }
-            guard let item = BulkItem(encoded: buffer, tracker: tracker, position: position) else {
-                context.logger.debug("encoder output is not a bulk action and document", metadata: ["output": "\(context.name)"])
-                tracker.dropped(position, reason: "not_bulk_format")
-                continue
-            }
-            bytes += item.lines.count
-            pending.append(item)
+            let estimate = PendingEntry.estimate(message)
+            bytes += estimate
+            pending.append(.message(message, tracker: tracker, position: position, estimate: estimate))
         }
         held.hold(bytes: bytes)
         pendingBytes += bytes
