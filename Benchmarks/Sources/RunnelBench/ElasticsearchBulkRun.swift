@@ -64,6 +64,8 @@ enum ElasticsearchBulkRun {
             "name": "runnel.es_bulk", "docs": count, "wall_s": (seconds * 1000).rounded() / 1000,
             "docs_per_s": Int(Double(count) / seconds), "requests": stats.requests, "cpu_s": (cpu * 100).rounded() / 100,
             "stored": stats.stored, "duplicates": stats.duplicates, "dead_lettered": stats.deadLettered,
+            "encode_s": Double(stats.encodeTime.components.seconds) + Double(stats.encodeTime.components.attoseconds) / 1e18,
+            "response_s": Double(stats.responseTime.components.seconds) + Double(stats.responseTime.components.attoseconds) / 1e18,
         ]
         if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
             print(String(decoding: data, as: UTF8.self))

@@ -37,7 +37,9 @@ final class BulkExchange: Sendable {
     }
 
     func send(_ entries: [PendingEntry]) async {
+        let encodeStart = ContinuousClock.now
         let items = encode(entries)
+        let encodeTime = ContinuousClock.now - encodeStart
         guard !items.isEmpty else {
             limiter.release(signal: .unused, latency: .zero, bytes: 0)
             return
@@ -57,7 +59,12 @@ final class BulkExchange: Sendable {
             requestFailed(items, server: server, reason: reason, failover: true)
             signal = .failed
         }
-        limiter.release(signal: signal, latency: ContinuousClock.now - started, bytes: body.count)
+        let latency = ContinuousClock.now - started
+        stats.update {
+            $0.encodeTime += encodeTime
+            $0.responseTime += latency
+        }
+        limiter.release(signal: signal, latency: latency, bytes: body.count)
     }
 
     /// Encodes the messages among `entries` (in this request's task); a message the encoder refuses

@@ -15,6 +15,9 @@ public final class ElasticsearchOutputStats: Sendable {
         public var splits = 0
         public var failovers = 0
         public var peakHeldBytes = 0
+        /// Time spent encoding in requests' tasks, and waiting for responses (summed over requests).
+        public var encodeTime: Duration = .zero
+        public var responseTime: Duration = .zero
     }
 
     private let values = Mutex(Values())

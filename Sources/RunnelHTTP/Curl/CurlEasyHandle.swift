@@ -73,6 +73,8 @@ final class CurlEasyHandle {
 
         let method = request.method.uppercased()
         if let body = request.body {
+            // Large bodies (bulk requests) go out in larger writes than libcurl's 64 KiB default.
+            if body.count > 256 << 10 { setLong(CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20, "upload buffer size") }
             check(runnel_curl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
             // COPYPOSTFIELDS copies the body, so the request need not outlive this call.
             check(body.withUnsafeBytes { raw in
