@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Steady-state cost of the Docker inputs on a host with many quiet containers:
-#   1. DockerLogInput following COUNT containers that print one line a second
+#   1. DockerLogInput following COUNT containers that print one line a second, through the API
+#      and from their json-file logs
 #   2. DockerStatsInput sampling them every 10 s, from the API and from cgroupfs
 # For each: the agent's CPU % of one core and RSS, and dockerd's CPU %, over SECONDS seconds
 # after a warm-up.
@@ -43,9 +44,12 @@ CONF
     kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=
 }
 
-measure logs "[DockerLogInput]
+for source in api json-file; do
+    measure "logs-$source" "[DockerLogInput]
 endpoint = \"unix://$sock\"
-fields_from_env = [\"MARATHON_APP_ID\"]"
+fields_from_env = [\"MARATHON_APP_ID\"]
+log_source = \"$source\""
+done
 for source in api cgroupfs; do
     measure "stats-$source" "[DockerStatsInput]
 endpoint = \"unix://$sock\"

@@ -2,6 +2,7 @@
 # DockerLogInput throughput against the raw API, in the same run on the same container:
 #   1. `curl --unix-socket` reading the container's /logs stream (timestamps, both streams) to /dev/null
 #   2. `runnel agent` with DockerLogInput → JsonEncoder → FileOutput until every line is written
+#   3. the same with `log_source = "json-file"`: the container's log file read directly
 # A private dockerd (deploy/local/dockerd.sh) runs one container that prints LINES lines of about
 # 100 bytes and then stays up. Prints lines/s, dockerd's CPU seconds for each read, Runnel's CPU
 # seconds and peak RSS, and the ratio to the raw API rate.
@@ -33,7 +34,8 @@ PY
 
 # 2. Runnel through DockerLogInput → JSON → file (and → payload only → file, to tell the input's
 #    cost from the JSON encoder's)
-runnel_run() {  # $1: name, $2: encoder section name
+runnel_run() {  # $1: name, $2: encoder section name, $3: log_source
+    local source=${3:-api}
     rm -rf "$work/state"
     cat > "$work/runnel.toml" <<CONF
 [runnel]
@@ -42,6 +44,7 @@ admin_address = "127.0.0.1:0"
 [DockerLogInput]
 endpoint = "unix://$sock"
 fields_from_env = ["MARATHON_APP_ID"]
+log_source = "$source"
 [$2]
 [out]
 type = "FileOutput"
@@ -67,11 +70,14 @@ PY
 }
 runnel_run runnel.docker_logs_to_json JsonEncoder
 runnel_run runnel.docker_logs_to_payload PayloadEncoder
+# 3. the json-file fast path: the same lines read from the container's log file, dockerd idle
+runnel_run runnel.docker_jsonfile_to_json JsonEncoder json-file
 python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
 raw = rows.get("curl.docker_logs_raw")
-for name, what in [("runnel.docker_logs_to_json", "JSON"), ("runnel.docker_logs_to_payload", "payload")]:
+for name, what in [("runnel.docker_logs_to_json", "JSON"), ("runnel.docker_logs_to_payload", "payload"),
+                   ("runnel.docker_jsonfile_to_json", "JSON, json-file path")]:
     ours = rows.get(name)
     if raw and ours:
         print(f"DockerLogInput → {what} → file: {ours['lines_per_s']:,} lines/s, {ours['cpu_s']} CPU s; raw /logs with curl: "

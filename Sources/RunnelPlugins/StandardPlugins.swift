@@ -21,6 +21,7 @@ public enum StandardPlugins {
         RstEncoder.registration,
         ProtobufEncoder.registration,
         JsonEncoder.registration,
+        TemplateEncoder.registration,
         LogOutput.registration,
         FileOutput.registration,
         TcpOutput.registration,

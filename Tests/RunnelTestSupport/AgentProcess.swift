@@ -55,7 +55,7 @@ public final class AgentProcess {
     }
 
     /// The admin endpoint's address once the agent wrote it.
-    public func adminAddress(timeout: Duration = .seconds(20)) async -> String? {
+    public func adminAddress(timeout: Duration = .seconds(60)) async -> String? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: baseDir + "/admin.addr", encoding: .utf8) {

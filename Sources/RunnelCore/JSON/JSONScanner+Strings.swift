@@ -62,7 +62,7 @@ extension JSONScanner {
                 scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
                 index += 6
             }
-            Self.appendUTF8(scalar, to: &output)
+            UTF8Bytes.append(scalar, to: &output)
         }
         return output
     }
@@ -155,25 +155,6 @@ extension JSONScanner {
         case UInt8(ascii: "r"): 0x0D
         case UInt8(ascii: "t"): 0x09
         default: kind  // `"` `\` `/`
-        }
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            output.append(UInt8(scalar))
-        case 0x80..<0x800:
-            output.append(UInt8(0xC0 | scalar >> 6))
-            output.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            output.append(UInt8(0xE0 | scalar >> 12))
-            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            output.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            output.append(UInt8(0xF0 | scalar >> 18))
-            output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            output.append(UInt8(0x80 | scalar & 0x3F))
         }
     }
 }

@@ -39,6 +39,8 @@ public struct ContainerMetadata: Sendable, Equatable {
     public var name: String
     public var image: String
     public var tty: Bool
+    /// The container's `json-file` log on the daemon's host; nil for other log drivers.
+    public var jsonLogPath: String?
     /// `ContainerID` (12 hex digits), `ContainerName`, `ContainerImage`, then each requested
     /// environment variable and label the container has, in the configured order.
     public var fields: [Field]
@@ -48,6 +50,7 @@ public struct ContainerMetadata: Sendable, Equatable {
         name = selection.nameFromEnvVar.flatMap { details.environment[$0] } ?? details.name
         image = details.image
         tty = details.tty
+        jsonLogPath = details.logDriver == nil || details.logDriver == "json-file" ? details.logPath : nil
         var fields: [Field] = [
             .string("ContainerID", ByteString(DockerContainerID.short(details.id))),
             .string("ContainerName", ByteString(name)),

@@ -6,6 +6,11 @@ final class ContainerTracker: Sendable {
     private struct Entry {
         var anotherPass = false
         var destroyed = false
+        /// A `die` event came after the last `start`: a follower reading files (which never end
+        /// by themselves) stops at their end.
+        var died = false
+        /// Wakes the follower early (a file follower waiting for its file to change).
+        var wake: (@Sendable () -> Void)?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -17,6 +22,7 @@ final class ContainerTracker: Sendable {
         entries.withLock { entries in
             if entries[id] != nil {
                 entries[id]!.anotherPass = true
+                entries[id]!.died = false
                 return false
             }
             entries[id] = Entry()
@@ -51,6 +57,26 @@ final class ContainerTracker: Sendable {
             entries[id]!.destroyed = true
             return false
         }
+    }
+
+    func noteDied(_ id: String) {
+        let wake = entries.withLock { entries -> (@Sendable () -> Void)? in
+            guard entries[id] != nil else { return nil }
+            entries[id]!.died = true
+            return entries[id]!.wake
+        }
+        wake?()
+    }
+
+    /// What wakes the container's follower when its container stops (nil: nothing to do).
+    func setWake(_ id: String, _ wake: (@Sendable () -> Void)?) {
+        entries.withLock { entries in
+            if entries[id] != nil { entries[id]!.wake = wake }
+        }
+    }
+
+    func hasDied(_ id: String) -> Bool {
+        entries.withLock { $0[id]?.died ?? false }
     }
 
     var following: Set<String> { entries.withLock { Set($0.keys) } }

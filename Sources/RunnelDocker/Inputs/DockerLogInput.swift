@@ -13,8 +13,23 @@ import RunnelHTTP
 /// - dockerd down: retries with backoff and jitter, logging once per change of state; the agent
 ///   runs meanwhile.
 public struct DockerLogInput: InputPlugin, DefaultSplitterProviding {
+    /// Where container logs are read from.
+    public enum LogSource: String, Sendable, CaseIterable {
+        /// `GET /containers/{id}/logs`: works wherever the API is reachable.
+        case api
+        /// The containers' `json-file` log files, read directly; fails for a container whose
+        /// file cannot be read.
+        case jsonFile = "json-file"
+        /// The file where it can be read, the API otherwise.
+        case auto
+    }
+
     public struct Options: Sendable {
         public var endpoint: HTTPEndpoint
+        public var logSource: LogSource = .api
+        /// Where the daemon's `containers` folder is mounted when it is not at the path the daemon
+        /// reports (an agent in a container); nil uses the reported `LogPath`.
+        public var jsonFileRoot: String?
         public var selection: ContainerFieldSelection
         /// Read the whole log of containers found running at the very first start (no checkpoint
         /// and no earlier run); when false, they are read from that moment on.
@@ -46,7 +61,9 @@ public struct DockerLogInput: InputPlugin, DefaultSplitterProviding {
 
     public func run(_ context: InputContext) async throws {
         positions.adopt(context.checkpoints.committed)
-        let runner = DockerLogRunner(options: options, context: context, client: client, positions: positions)
+        let watcher = options.logSource == .api ? nil : FileChangeWatcher()
+        defer { watcher?.stop() }
+        let runner = DockerLogRunner(options: options, context: context, client: client, positions: positions, fileWatcher: watcher)
         await runner.run()
     }
 

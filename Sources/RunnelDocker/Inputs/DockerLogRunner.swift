@@ -10,9 +10,13 @@ struct DockerLogRunner: Sendable {
     let tracker = ContainerTracker()
     let metadata = ContainerMetadataCache()
     let connection: DockerConnectionLog
+    /// Wakes json-file followers when their file changes; nil for the API or without inotify.
+    let fileWatcher: FileChangeWatcher?
 
-    init(options: DockerLogInput.Options, context: InputContext, client: DockerClient, positions: DockerReadPositions) {
+    init(options: DockerLogInput.Options, context: InputContext, client: DockerClient, positions: DockerReadPositions,
+         fileWatcher: FileChangeWatcher? = nil) {
         self.options = options
+        self.fileWatcher = fileWatcher
         self.context = context
         self.client = client
         self.positions = positions
@@ -70,8 +74,11 @@ struct DockerLogRunner: Sendable {
                 if tracker.claim(event.id) { followers.addTask { await follow(event.id, fromNow: false) } }
             case "destroy":
                 if tracker.noteDestroyed(event.id) { forget(event.id, reason: "container removed") }
+            case "die":
+                // An API stream ends by itself; a followed file is read to its end and left.
+                tracker.noteDied(event.id)
             default:
-                break  // "die": the follower reads the stream to its end by itself
+                break
             }
         }
         throw DockerAPIError(.transport, request: "GET /events", message: "the event stream ended")
@@ -121,7 +128,7 @@ struct DockerLogRunner: Sendable {
 
     // MARK: following one container
 
-    private enum PassEnd {
+    enum PassEnd {
         case ended
         case gone
         case excluded
@@ -189,6 +196,9 @@ struct DockerLogRunner: Sendable {
                 since = max(0, oldest)
             } else if fromNow {
                 since = WallClock.nowNanoseconds()
+            }
+            if let path = try jsonLogPath(of: container) {
+                return try await readJSONFileLog(container, path: path, resume: resume, since: since, follow: follow)
             }
             let response = try await client.logs(id, follow: follow, since: since)
             var decoder = DockerLogDecoder(framing: container.tty ? .tty : .multiplexed,

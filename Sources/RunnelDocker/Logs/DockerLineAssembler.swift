@@ -97,6 +97,13 @@ struct DockerLineAssembler {
         }
     }
 
+    /// One whole entry whose timestamp is known already (a json-file record); for assemblers made
+    /// with `timestamps: false`.
+    mutating func consumeEntry(timestamp: Int64?, _ content: UnsafeRawBufferPointer, into lines: inout [DockerLogLine]) {
+        beginEntry(timestamp: timestamp)
+        consume(content, entryEnd: true, into: &lines)
+    }
+
     /// The stream ended: a line still open (its last part had no newline) is complete now.
     mutating func finish(into lines: inout [DockerLogLine]) {
         if phase == .prefix && !prefix.isEmpty { abandonPrefix() }

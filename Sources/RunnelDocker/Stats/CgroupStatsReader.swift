@@ -46,7 +46,8 @@ public struct CgroupStatsReader: Sendable {
             cpu: .init(totalUsage: number(cpuacct + "/cpuacct.usage"), systemUsage: systemCPUUsage(),
                        onlineCPUs: cpus > 0 ? cpus : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))),
             memoryUsage: number(memory + "/memory.usage_in_bytes"),
-            memoryLimit: number(memory + "/memory.limit_in_bytes"),
+            // Unlimited reads as about 2^63; like dockerd, report the host's memory instead.
+            memoryLimit: min(number(memory + "/memory.limit_in_bytes"), hostMemory()),
             memoryRSS: memoryStat["rss"] ?? 0,
             memoryCache: memoryStat["cache"] ?? 0,
             memoryInactiveFile: memoryStat["total_inactive_file"] ?? memoryStat["inactive_file"] ?? 0)

@@ -15,10 +15,14 @@ extension DockerIntegrationTests {
     @Suite struct LogInput {
         static let image = "runnel-test/busybox:latest"
 
-        static func input(_ daemon: TestDockerd.Daemon) throws -> DockerLogInput {
+        /// Both ways of reading logs: through the API and from the json-file logs on this host.
+        static let sources: [DockerLogInput.LogSource] = [.api, .jsonFile]
+
+        static func input(_ daemon: TestDockerd.Daemon, source: DockerLogInput.LogSource = .api) throws -> DockerLogInput {
             var options = DockerLogInput.Options(
                 endpoint: try HTTPEndpoint(parsing: daemon.endpoint),
                 selection: ContainerFieldSelection(fieldsFromEnv: ["MARATHON_APP_ID", "MESOS_TASK_ID"], fieldsFromLabels: ["team"]))
+            options.logSource = source
             options.retry = RetryPolicy(delay: .milliseconds(100), maxDelay: .seconds(1), maxJitter: .milliseconds(50), maxRetries: -1)
             return DockerLogInput(options: options)
         }
@@ -41,7 +45,7 @@ extension DockerIntegrationTests {
             (pauseFirst ? "sleep 1; " : "") + "i=1; while [ $i -le \(count) ]; do echo \"out $i\"; echo \"err $i\" >&2; i=$((i+1)); done"
         }
 
-        @Test func everyLineOfEveryContainerExactlyOnceInOrderWithItsFields() async throws {
+        @Test(arguments: Self.sources) func everyLineOfEveryContainerExactlyOnceInOrderWithItsFields(source: DockerLogInput.LogSource) async throws {
             let daemon = try await TestDockerd.shared.start()
             let harness = try DockerInputHarness()
             defer { harness.remove() }
@@ -51,7 +55,7 @@ extension DockerIntegrationTests {
             let early = Self.unique("early")
             let earlyID = try await Self.run(daemon, name: early, env: ["MARATHON_APP_ID=/app/early"], labels: ["team=web"],
                                              Self.numbered(count, pauseFirst: true))
-            let input = try Self.input(daemon)
+            let input = try Self.input(daemon, source: source)
             let checkpoints = harness.checkpoints()
             let task = Task { try await input.run(harness.context(checkpoints: checkpoints)) }
             defer { task.cancel() }
@@ -86,12 +90,12 @@ extension DockerIntegrationTests {
             #expect(sink.messages.count == names.count * count * 2)
         }
 
-        @Test func ttyHostileBytesOneLineAndHugeLines() async throws {
+        @Test(arguments: Self.sources) func ttyHostileBytesOneLineAndHugeLines(source: DockerLogInput.LogSource) async throws {
             let daemon = try await TestDockerd.shared.start()
             let harness = try DockerInputHarness()
             defer { harness.remove() }
             let sink = MessageSink()
-            let input = try Self.input(daemon)
+            let input = try Self.input(daemon, source: source)
             let task = Task { try await input.run(harness.context(checkpoints: harness.checkpoints(), maxMessageSize: 64 * 1024)) }
             defer { task.cancel() }
             try await Task.sleep(for: .milliseconds(300))
@@ -136,7 +140,7 @@ extension DockerIntegrationTests {
         /// The input stops mid-stream with batches read but not confirmed (an agent killed before its
         /// outputs confirmed them); a new input from the saved checkpoints delivers the rest: together
         /// every line exactly once.
-        @Test func restartMidStreamResumesFromTheCheckpoint() async throws {
+        @Test(arguments: Self.sources) func restartMidStreamResumesFromTheCheckpoint(source: DockerLogInput.LogSource) async throws {
             let daemon = try await TestDockerd.shared.start()
             let harness = try DockerInputHarness()
             defer { harness.remove() }
@@ -146,7 +150,7 @@ extension DockerIntegrationTests {
 
             let first = MessageSink()
             let checkpoints = harness.checkpoints()
-            let input = try Self.input(daemon)
+            let input = try Self.input(daemon, source: source)
             let task = Task { try await input.run(harness.context(checkpoints: checkpoints)) }
             try await Task.sleep(for: .milliseconds(300))
             _ = try await Self.run(daemon, name: name, env: ["MARATHON_APP_ID=/app/restart"], script)
@@ -162,7 +166,7 @@ extension DockerIntegrationTests {
             #expect(first.from(name).count >= 1000)
 
             let second = MessageSink()
-            let resumed = try Self.input(daemon)
+            let resumed = try Self.input(daemon, source: source)
             let secondCheckpoints = harness.checkpoints()
             #expect(!secondCheckpoints.saved.isEmpty)
             let task2 = Task { try await resumed.run(harness.context(checkpoints: secondCheckpoints)) }

@@ -30,12 +30,12 @@ extension DockerIntegrationTests {
 
         /// 50 containers started in waves while others are killed mid-print: every line each of
         /// them printed arrives once, in order per stream, with its container's app id.
-        @Test func fiftyContainersChurning() async throws {
+        @Test(arguments: Log.sources) func fiftyContainersChurning(source: DockerLogInput.LogSource) async throws {
             let daemon = try await TestDockerd.shared.start()
             let harness = try DockerInputHarness()
             defer { harness.remove() }
             let sink = MessageSink()
-            let input = try Log.input(daemon)
+            let input = try Log.input(daemon, source: source)
             let task = Task { try await input.run(harness.context(checkpoints: harness.checkpoints())) }
             defer { task.cancel() }
             let collector = Task {
@@ -112,12 +112,12 @@ extension DockerIntegrationTests {
 
         /// dockerd is stopped while a container prints (which kills it) and started again: the
         /// input waits, reconnects, drains the container, and has every line it printed, once.
-        @Test func dockerdRestartMidStream() async throws {
+        @Test(arguments: Log.sources) func dockerdRestartMidStream(source: DockerLogInput.LogSource) async throws {
             let daemon = try await TestDockerd.shared.start()
             let harness = try DockerInputHarness()
             defer { harness.remove() }
             let sink = MessageSink()
-            let input = try Log.input(daemon)
+            let input = try Log.input(daemon, source: source)
             let logs = LogRecorder()
             let task = Task { try await input.run(harness.context(checkpoints: harness.checkpoints(), logs: logs)) }
             defer { task.cancel() }

@@ -21,6 +21,13 @@ import Testing
         #expect(try Self.encode(PayloadEncoder(), Message()) == "\n")
     }
 
+    @Test func templateEncoderRendersHeadersFieldsAndTime() throws {
+        let template = try InterpolatedTemplate("%{%H:%M:%S} %{Fields[MARATHON_APP_ID]} %{Type} n=%{n} %{Logger}: %{Payload}", missing: "-")
+        #expect(try Self.encode(TemplateEncoder(template: template)) == "14:54:53 /web/api DockerLog n=3 -: hello\n")
+        let bare = try Self.encode(TemplateEncoder(template: template, appendNewlines: false), Message(timestamp: 0))
+        #expect(bare == "00:00:00 - - n=- -: -")
+    }
+
     @Test func jsonEncoderWritesTheLosslessShapeOnOneLine() throws {
         let line = try Self.encode(JsonEncoder())
         #expect(line.hasSuffix("}\n"))

@@ -58,9 +58,16 @@ final class RunningInput: Sendable {
          context: InputContext) async throws {
         let (addresses, continuation) = AsyncStream<SocketAddress>.makeStream()
         let input = makeInput { continuation.yield($0) }
-        task = Task { try await input.run(context) }
+        // A run that ends before listening (the port is taken) ends the wait below with an error.
+        task = Task {
+            defer { continuation.finish() }
+            try await input.run(context)
+        }
         var iterator = addresses.makeAsyncIterator()
-        let bound = try #require(await iterator.next())
+        guard let bound = await iterator.next() else {
+            _ = try await task.value
+            throw InputEndedBeforeListening()
+        }
         port = try #require(bound.port)
     }
 
@@ -68,6 +75,40 @@ final class RunningInput: Sendable {
         task.cancel()
         _ = try? await task.value
     }
+}
+
+struct InputEndedBeforeListening: Error {}
+
+/// A continuation resumed by whichever of two racers comes first.
+final class ResumeOnce<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, Never>?>(nil)
+    func set(_ value: CheckedContinuation<Value, Never>) { continuation.withLock { $0 = value } }
+    func resume(_ value: Value) { continuation.withLock { $0.take() }?.resume(returning: value) }
+}
+
+/// Awaits `operation`, but at most `timeout`: past it, records which step is stuck and returns
+/// nil (the operation is left running). A step that can hang then fails the test, naming itself,
+/// instead of hanging the whole test run.
+func within<T: Sendable>(_ timeout: Duration, _ step: String, sourceLocation: SourceLocation = #_sourceLocation,
+                         _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+    let once = ResumeOnce<Result<T, any Error>?>()
+    let result: Result<T, any Error>? = await withCheckedContinuation { continuation in
+        once.set(continuation)
+        Task {
+            let value: Result<T, any Error>
+            do { value = .success(try await operation()) } catch { value = .failure(error) }
+            once.resume(value)
+        }
+        Task {
+            try? await Task.sleep(for: timeout)
+            once.resume(nil)
+        }
+    }
+    guard let result else {
+        Issue.record("\(step) did not finish within \(timeout)", sourceLocation: sourceLocation)
+        return nil
+    }
+    return try result.get()
 }
 
 /// A TCP client on NIO, so tests never block a cooperative thread.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -68,6 +69,20 @@ final class RawTestServer: Sendable {
             let buffer = unwrapInboundIn(data)
             storage.connections.withLock { $0[index].bytes += buffer.readableBytesView }
         }
+    }
+
+    /// On a port below the kernel's ephemeral range, for tests that stop the server and start
+    /// another on its port (see `TcpInputTests.startOnStablePort`).
+    static func startOnStablePort(reading: Bool = true, receiveBufferBytes: Int? = nil) async throws -> RawTestServer {
+        var lastError: any Error = POSIXError(.EADDRINUSE)
+        for _ in 0..<50 {
+            do {
+                return try await start(port: Int.random(in: 20_000..<32_000), reading: reading, receiveBufferBytes: receiveBufferBytes)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     static func start(port: Int = 0, reading: Bool = true, receiveBufferBytes: Int? = nil) async throws -> RawTestServer {

@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func waitsForTheListenerWithBackoffThenDelivers() async throws {
-        let placeholder = try await RawTestServer.start()
+        let placeholder = try await RawTestServer.startOnStablePort()
         let port = placeholder.port
         await placeholder.stop()
         let harness = OutputHarness()
@@ -129,7 +129,7 @@ import Testing
 
     /// `tcp_ack`: what the dead peer's TCP never acknowledged is sent again to its successor.
     @Test func unacknowledgedBatchesGoToTheRestartedListener() async throws {
-        let first = try await RawTestServer.start(reading: false, receiveBufferBytes: 4096)
+        let first = try await RawTestServer.startOnStablePort(reading: false, receiveBufferBytes: 4096)
         let port = first.port
         let harness = OutputHarness()
         let running = RunningOutput(Self.output(port: port), context: harness.context)

@@ -60,7 +60,7 @@ import Testing
         let sending = OutputHarness()
 
         let first = InputHarness()
-        let firstInput = try await TcpInputTests.start(first, splitter: Self.framing)
+        let firstInput = try await TcpInputTests.startOnStablePort(first, splitter: Self.framing)
         let port = firstInput.port
         let output = RunningOutput(TcpOutputTests.output(port: port) { $0.confirmBy = .peer }, context: sending.context)
         defer { Task { await output.stop() } }
@@ -74,14 +74,16 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))
         let lostInQueue = first.queue.depth.batches
         #expect(lostInQueue > 0, "the scenario needs unconfirmed messages on the receiving side")
-        await firstInput.stop()
+        try #require(try await within(.seconds(30), "stopping the first receiver") { await firstInput.stop() } != nil)
         let confirmedAtKill = sending.deliveredMessages
         #expect(confirmedAtKill <= beforeKill.count)
 
         let second = InputHarness()
-        let secondInput = try await TcpInputTests.start(second, splitter: Self.framing, port: port)
+        let secondInput = try #require(try await within(.seconds(30), "starting the second receiver on the same port") {
+            try await TcpInputTests.start(second, splitter: Self.framing, port: port)
+        })
         defer { Task { await secondInput.stop() } }
-        await producer.value
+        try #require(try await within(.seconds(60), "queueing every batch") { await producer.value } != nil)
         let seen = Mutex(Set(beforeKill.compactMap(\.pid)))
         let deadline = ContinuousClock.now + .seconds(60)
         var afterRestart: [Message] = []

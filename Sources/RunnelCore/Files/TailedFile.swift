@@ -4,13 +4,13 @@ import Glibc
 
 /// One open file being followed: its descriptor keeps reading the same file across a rename, and
 /// `offset` is where the next read starts.
-final class TailedFile {
-    let path: String
-    let identity: FileIdentity
+public final class TailedFile {
+    public let path: String
+    public let identity: FileIdentity
     private let descriptor: Int32
-    private(set) var offset: Int64
+    public private(set) var offset: Int64
 
-    init?(path: String, startOffset: Int64) {
+    public init?(path: String, startOffset: Int64) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0, let info = statDescriptor(fd) else {
             if fd >= 0 { close(fd) }
@@ -27,7 +27,7 @@ final class TailedFile {
     deinit { close(descriptor) }
 
     /// Up to `buffer.count` bytes from the current offset; empty at end of file.
-    func read(into buffer: inout [UInt8]) -> ArraySlice<UInt8> {
+    public func read(into buffer: inout [UInt8]) -> ArraySlice<UInt8> {
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
@@ -37,17 +37,37 @@ final class TailedFile {
         }
     }
 
-    var size: Int64 { statDescriptor(descriptor).map { Int64($0.st_size) } ?? offset }
+    public var size: Int64 { statDescriptor(descriptor).map { Int64($0.st_size) } ?? offset }
 
     /// The file shrank below what was read: it was truncated in place (copytruncate).
-    var wasTruncated: Bool { size < offset }
+    public var wasTruncated: Bool { size < offset }
 
-    func rewind() {
+    public func rewind() {
         if lseek(descriptor, 0, SEEK_SET) == 0 { offset = 0 }
     }
 
+    /// Moves the next read to `position` (clamped to the file); false when the file refused.
+    @discardableResult
+    public func seek(to position: Int64) -> Bool {
+        let target = max(0, position)
+        guard lseek(descriptor, off_t(target), SEEK_SET) == off_t(target) else { return false }
+        offset = target
+        return true
+    }
+
+    /// Up to `buffer.count` bytes at `position`, leaving the follow offset where it was; empty at
+    /// end of file. For probing (finding where to start), not for following.
+    public func read(at position: Int64, into buffer: inout [UInt8]) -> ArraySlice<UInt8> {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return [] }
+            return buffer[0..<count]
+        }
+    }
+
     /// True when the path now names another file (rotated by rename) or nothing.
-    var pathMoved: Bool {
+    public var pathMoved: Bool {
         guard let info = statPath(path) else { return true }
         return FileIdentity(info) != identity
     }

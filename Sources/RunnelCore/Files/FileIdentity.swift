@@ -4,34 +4,34 @@ import Glibc
 
 /// Which file a path or descriptor is, independent of its name: rotation renames a file without
 /// changing its identity, and a new file at the old name has a new identity.
-struct FileIdentity: Hashable, Sendable {
-    let device: UInt64
-    let inode: UInt64
+public struct FileIdentity: Hashable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
 
-    init(device: UInt64, inode: UInt64) {
+    public init(device: UInt64, inode: UInt64) {
         self.device = device
         self.inode = inode
     }
 
-    init(_ info: stat) {
+    public init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
 }
 
 /// `stat(2)` of a path, nil when it does not exist or cannot be read.
-func statPath(_ path: String) -> stat? {
+public func statPath(_ path: String) -> stat? {
     var info = stat()
     return stat(path, &info) == 0 ? info : nil
 }
 
-func statDescriptor(_ descriptor: Int32) -> stat? {
+public func statDescriptor(_ descriptor: Int32) -> stat? {
     var info = stat()
     return fstat(descriptor, &info) == 0 ? info : nil
 }
 
 /// Regular files below `directory` (recursively), as paths relative to it.
-func listRegularFiles(in directory: String, maxDepth: Int = 8) -> [String] {
+public func listRegularFiles(in directory: String, maxDepth: Int = 8) -> [String] {
     var found: [String] = []
     func walk(_ relative: String, depth: Int) {
         let absolute = relative.isEmpty ? directory : directory + "/" + relative
