@@ -33,6 +33,7 @@ bench:
 	@Benchmarks/docker/run.sh
 	@Benchmarks/router/run.sh
 	@Benchmarks/kafka/run.sh
+	@Benchmarks/elasticsearch/run.sh
 
 lint:
 	@duplicates || true

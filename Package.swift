@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "runnel-router", targets: ["runnel-router"]),
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
         .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
+        .library(name: "RunnelElasticsearch", targets: ["RunnelElasticsearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "RunnelCore",
             dependencies: [
@@ -48,7 +52,7 @@ let package = Package(
         .target(
             name: "RunnelHTTP",
             dependencies: [
-                "CCurl",
+                "CCurl", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -74,10 +78,13 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(
+            name: "RunnelElasticsearch",
+            dependencies: ["RunnelCore", "RunnelHTTP", "CLibCrypto"]),
         .executableTarget(
             name: "runnel",
             dependencies: [
-                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker", "RunnelKafka",
+                "RunnelCore", "RunnelPlugins", "RunnelHTTP", "RunnelDocker", "RunnelKafka", "RunnelElasticsearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -96,6 +103,9 @@ let package = Package(
         .testTarget(
             name: "RunnelKafkaTests",
             dependencies: ["RunnelKafka", "RunnelPlugins", "RunnelTestSupport", "CRdKafka"]),
+        .testTarget(
+            name: "RunnelElasticsearchTests",
+            dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport", "runnel"]),
         .target(
             name: "RunnelTestSupport",
             path: "Tests/RunnelTestSupport"),

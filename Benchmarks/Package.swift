@@ -14,6 +14,7 @@ let package = Package(
             dependencies: [
                 .product(name: "RunnelCore", package: "Runnel"),
                 .product(name: "RunnelPlugins", package: "Runnel"),
+                .product(name: "RunnelElasticsearch", package: "Runnel"),
             ],
             ),
     ],

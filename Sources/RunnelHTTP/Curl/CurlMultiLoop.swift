@@ -152,10 +152,14 @@ final class CurlMultiLoop: Sendable {
                     _ = Glibc.read(wakeup, &value, 8)
                     continue
                 }
-                let now = ContinuousClock.now
-                busy = busy || now - lastSocketEvent < .milliseconds(1)
-                lastSocketEvent = now
                 let flags = events[index].events
+                // Only incoming data is worth gathering; a socket ready for more of an upload
+                // (a bulk request body) is served at once.
+                if flags & EPOLLOUT.rawValue == 0 {
+                    let now = ContinuousClock.now
+                    busy = busy || now - lastSocketEvent < .milliseconds(1)
+                    lastSocketEvent = now
+                }
                 var action: Int32 = 0
                 if flags & EPOLLIN.rawValue != 0 { action |= CURL_CSELECT_IN }
                 if flags & EPOLLOUT.rawValue != 0 { action |= CURL_CSELECT_OUT }

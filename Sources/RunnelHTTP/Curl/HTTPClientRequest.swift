@@ -20,6 +20,17 @@ public struct TLSOptions: Sendable, Equatable {
     }
 }
 
+/// Which HTTP version a request asks libcurl for.
+public enum HTTPVersionPreference: Sendable, Equatable {
+    /// libcurl's default: HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise.
+    case automatic
+    case http1_1
+    /// HTTP/2 over TLS, or upgraded from HTTP/1.1 on plain connections when the server agrees.
+    case http2
+    /// HTTP/2 from the first byte on plain connections (h2c), for servers known to speak it.
+    case http2PriorKnowledge
+}
+
 /// One outbound HTTP request for `CurlHTTPClient`.
 public struct HTTPClientRequest: Sendable {
     public var method: String
@@ -37,6 +48,9 @@ public struct HTTPClientRequest: Sendable {
     /// Bytes the response may hold unread before the transfer is paused (backpressure): the reader
     /// never sees more than this plus one network read buffered on its behalf.
     public var maxBufferedBytes: Int
+    public var httpVersion: HTTPVersionPreference = .automatic
+    /// Open a fresh connection and close it afterwards instead of reusing a kept-alive one.
+    public var forbidConnectionReuse = false
 
     public init(method: String = "GET", url: String, unixSocketPath: String? = nil,
                 headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, tls: TLSOptions = TLSOptions(),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A small HTTP/1.1 server for Runnel's own endpoints (admin `/metrics` and `/status`, the router's
 /// upstream API): requests are read whole up to a size limit, handled by an async closure, and
@@ -9,12 +10,14 @@ public final class HTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
 
     private let channel: any Channel
+    private let connections: OpenConnections
     /// The bound address, e.g. `127.0.0.1:4352` (with the real port when 0 was asked).
     public let address: String
     public let port: Int
 
-    private init(channel: any Channel, host: String) {
+    private init(channel: any Channel, connections: OpenConnections, host: String) {
         self.channel = channel
+        self.connections = connections
         self.port = channel.localAddress?.port ?? 0
         self.address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
@@ -22,32 +25,36 @@ public final class HTTPServer: Sendable {
     /// Binds `host:port` (port 0 picks a free port) and starts serving.
     public static func start(host: String, port: Int, maxBodyBytes: Int = 1 << 20,
                              handler: @escaping Handler) async throws -> HTTPServer {
-        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, handler: handler)
+        let connections = OpenConnections()
+        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, connections: connections, handler: handler)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port).get()
-        return HTTPServer(channel: channel, host: host)
+        return HTTPServer(channel: channel, connections: connections, host: host)
     }
 
     /// Serves on a unix socket at `path` (an existing file there is replaced); `address` is the path.
     public static func start(unixSocketPath path: String, maxBodyBytes: Int = 1 << 20,
                              handler: @escaping Handler) async throws -> HTTPServer {
-        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, handler: handler)
+        let connections = OpenConnections()
+        let channel = try await bootstrap(maxBodyBytes: maxBodyBytes, connections: connections, handler: handler)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
-        return HTTPServer(channel: channel, unixSocketPath: path)
+        return HTTPServer(channel: channel, connections: connections, unixSocketPath: path)
     }
 
-    private init(channel: any Channel, unixSocketPath: String) {
+    private init(channel: any Channel, connections: OpenConnections, unixSocketPath: String) {
         self.channel = channel
+        self.connections = connections
         self.port = 0
         self.address = unixSocketPath
     }
 
-    private static func bootstrap(maxBodyBytes: Int, handler: @escaping Handler) -> ServerBootstrap {
+    private static func bootstrap(maxBodyBytes: Int, connections: OpenConnections, handler: @escaping Handler) -> ServerBootstrap {
         ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         RequestCollector(maxBodyBytes: maxBodyBytes, handler: handler))
@@ -55,9 +62,27 @@ public final class HTTPServer: Sendable {
             }
     }
 
+    /// Stops listening and closes the connections still open (kept-alive clients see the server
+    /// go away, as when a real server stops).
     public func stop() async {
         try? await channel.close()
+        for connection in connections.all { try? await connection.close() }
     }
+}
+
+/// The server's accepted connections, so that stopping it closes them too.
+private final class OpenConnections: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        channels.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.channels.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
 }
 
 /// Collects one request at a time and hands it to the handler; responses leave in request order.

@@ -44,6 +44,19 @@ public final class OutputBatch: Sendable {
         context.counters.addDropped(droppedPositions.count, reason: reason)
         batch.settle(droppedPositions: droppedPositions, reason: reason)
     }
+
+    /// Some messages dropped for several reasons (positions in `messages` per reason), the others
+    /// delivered: outputs that learn each message's fate separately (Elasticsearch items).
+    public func settle(droppedByReason: [String: [Int]]) {
+        guard context.release(id) else { return }
+        let droppedCount = droppedByReason.values.reduce(0) { $0 + $1.count }
+        context.counters.add(\.delivered, batch.messages.count - droppedCount)
+        for (reason, positions) in droppedByReason where !positions.isEmpty {
+            context.counters.addDropped(positions.count, reason: reason)
+            batch.acknowledgement?.noteDropped(positions.map { batch.origins[$0] }, reason: reason)
+        }
+        batch.acknowledgement?.release()
+    }
 }
 
 /// What the runtime gives an output: its queue, its encoder and its counters.

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# ElasticSearchOutput against curl on the same bulk server, in the same run:
+#   1. RunnelBench --es-bulk: COUNT Docker-log-shaped messages (built before timing) through
+#      ESJsonEncoder (index per app and day, deterministic ids, create) → ElasticSearchOutput
+#      → bulk_server.py, timed until every message is confirmed; the server records the bodies.
+#   2. curl posting exactly those recorded bodies to the same server, as many in parallel as
+#      the output may have in flight.
+#   3. The encoder alone (RunnelBench es.json_encoder) against Python's json/orjson building the
+#      same two lines (peers/elasticsearch_peer.py).
+# Prints documents/s of each, the ratio (target ≥ 0.9) and the encoder's MiB/s.
+#   Benchmarks/elasticsearch/run.sh [COUNT]    (default 200,000; IN_FLIGHT=4)
+set -euo pipefail
+count=${1:-${ES_DOCS:-200000}}
+in_flight=${IN_FLIGHT:-4}
+bench_dir="$(cd "$(dirname "$0")/.." && pwd)"
+work=$(mktemp -d /tmp/runnel-es-bench.XXXXXX)
+server_pid=""
+cleanup() {
+    [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$bench_dir" && swift build -c release --product RunnelBench >&2)
+bench="$bench_dir/.build/release/RunnelBench"
+
+python3 "$bench_dir/elasticsearch/bulk_server.py" "$work/port" &
+server_pid=$!
+for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
+url="http://127.0.0.1:$(cat "$work/port")"
+mkdir -p "$work/bodies"
+
+# 1. Runnel, recording the bodies it sends
+curl -s -X POST "$url/_test/record?dir=$work/bodies" >/dev/null
+"$bench" --es-bulk "$url" "$count" "$in_flight" | tee "$work/results.jsonl"
+curl -s -X POST "$url/_test/record?dir=" >/dev/null
+runnel_items=$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+
+# 2. curl replaying the identical bodies
+curl -s -X POST "$url/_test/reset" >/dev/null
+separator=""
+for body in "$work"/bodies/*.ndjson; do
+    printf '%surl = "%s/_bulk"\nheader = "Content-Type: application/x-ndjson"\ndata-binary = "@%s"\noutput = "/dev/null"\n' "$separator" "$url" "$body"
+    separator=$'next\n'
+done > "$work/curl.conf"
+bytes=$(cat "$work"/bodies/*.ndjson | wc -c)
+start=$(date +%s.%N)
+curl -s --parallel --parallel-max "$in_flight" -K "$work/curl.conf"
+end=$(date +%s.%N)
+curl_items=$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+python3 - "$curl_items" "$start" "$end" "$bytes" "$runnel_items" <<'PY' | tee -a "$work/results.jsonl"
+import json, sys
+items, start, end, size, runnel_items = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+wall = end - start
+print(json.dumps({"name": "curl.es_bulk_replay", "docs": items, "wall_s": round(wall, 3), "docs_per_s": int(items / wall),
+                  "mib_per_s": round(size / wall / 1048576, 1), "body_mib": round(size / 1048576, 1), "runnel_items_received": runnel_items}))
+PY
+
+# 3. the encoder alone, and its peer
+"$bench" es.json_encoder | tee -a "$work/results.jsonl"
+python3 "$bench_dir/peers/elasticsearch_peer.py" | tee -a "$work/results.jsonl"
+
+python3 - "$work/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+by = {(r.get("impl", ""), r["name"]): r for r in rows}
+ours = by.get(("", "runnel.es_bulk")); theirs = by.get(("", "curl.es_bulk_replay"))
+if ours and theirs:
+    mib = theirs["mib_per_s"] * ours["docs_per_s"] / max(theirs["docs_per_s"], 1)
+    print(f"ESJsonEncoder → ElasticSearchOutput → bulk server: {ours['docs_per_s']:,} docs/s ({mib:.1f} MiB/s of bulk body, "
+          f"{ours['cpu_s']} CPU s, {ours['requests']} requests); curl posting the same bodies: {theirs['docs_per_s']:,} docs/s "
+          f"({theirs['mib_per_s']} MiB/s); ratio {ours['docs_per_s'] / theirs['docs_per_s']:.2f} (target ≥ 0.9)")
+enc = [r for r in rows if r["name"] == "es.json_encoder_dockerlog"]
+for r in enc:
+    print(f"encoder {r.get('impl', 'runnel')}: {r.get('ops_per_sec', 0):,} docs/s, {r.get('mib_per_sec', '?')} MiB/s")
+PY

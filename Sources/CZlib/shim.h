@@ -1,0 +1,2 @@
+// gzip request bodies (Elasticsearch bulk) and their decoding in test servers.
+#include <zlib.h>

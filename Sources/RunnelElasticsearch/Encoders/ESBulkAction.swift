@@ -1,0 +1,64 @@
+import RunnelCore
+
+/// The bulk API's action line before each document: `{"index":{"_index":…,"_type":…,"_id":…}}`.
+///
+/// The index is interpolated (`%{Type}`, `%{Hostname}`, `%{Fields[x]}` or a bare field name,
+/// `%{%Y.%m.%d}`), with time codes from the wall clock unless `indexFromTimestamp`, and made legal
+/// (`ESIndexName`). `_type` is only written for Elasticsearch before 7, which still had types.
+/// `_id` comes from the `id` template (omitted when it renders empty, letting Elasticsearch choose)
+/// or from `DeterministicDocumentID`.
+public struct ESBulkAction: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case index, create }
+
+    public var kind: Kind
+    public var index: InterpolatedTemplate
+    public var typeName: InterpolatedTemplate?
+    public var id: InterpolatedTemplate?
+    public var deterministicID: DeterministicDocumentID?
+    public var indexFromTimestamp: Bool
+    /// The wall clock, replaceable so tests can pin the day an index name is rendered for.
+    public var now: @Sendable () -> Int64 = { WallClock.nowNanoseconds() }
+
+    public init(kind: Kind, index: InterpolatedTemplate, typeName: InterpolatedTemplate?, id: InterpolatedTemplate?,
+                deterministicID: DeterministicDocumentID?, indexFromTimestamp: Bool) {
+        self.kind = kind
+        self.index = index
+        self.typeName = typeName
+        self.id = id
+        self.deterministicID = deterministicID
+        self.indexFromTimestamp = indexFromTimestamp
+    }
+
+    private static let indexOpen = JSONKey("index")
+    private static let createOpen = JSONKey("create")
+    private static let indexKey = JSONKey("_index")
+    private static let typeKey = JSONKey("_type")
+    private static let idKey = JSONKey("_id")
+
+    /// Writes the action line without its trailing newline.
+    public func write(for message: Message, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key(kind == .create ? Self.createOpen : Self.indexOpen)
+        writer.beginObject()
+        writer.key(Self.indexKey)
+        var name: [UInt8] = []
+        index.render(message, timeNanoseconds: indexFromTimestamp ? message.timestamp : now(), into: &name)
+        writer.string(ByteString(ESIndexName.sanitize(name)))
+        if let typeName {
+            writer.key(Self.typeKey)
+            writer.string(typeName.render(message))
+        }
+        if let deterministicID {
+            writer.key(Self.idKey)
+            writer.string(ByteString(deterministicID.id(for: message)))
+        } else if let id {
+            let rendered = id.render(message)
+            if !rendered.isEmpty {
+                writer.key(Self.idKey)
+                writer.string(rendered)
+            }
+        }
+        writer.endObject()
+        writer.endObject()
+    }
+}

@@ -1,0 +1,50 @@
+import RunnelCore
+
+/// Heka's ESJsonEncoder: for each message a bulk action line, then the message as a flat JSON
+/// document whose header members are named by `field_mappings` and whose dynamic fields sit beside
+/// them (`ESDynamicFields` says how repeats, collisions and types are written).
+public struct ESJsonEncoder: Encoder {
+    public static let defaultKeys: [ESMessagePart: String] = Dictionary(
+        uniqueKeysWithValues: ESMessagePart.allCases.map { ($0, $0.rawValue) })
+
+    let action: ESBulkAction
+    let parts: [(part: ESMessagePart, key: JSONKey)]
+    let headers: ESHeaderMembers
+    let dynamicFields: ESDynamicFields
+    /// Header keys, for the dynamic fields' collision check.
+    let headerKeys: [[UInt8]]
+
+    /// `keys` renames header members (`field_mappings`); `parts` chooses and orders them.
+    public init(action: ESBulkAction, parts: [ESMessagePart] = ESMessagePart.all, keys: [ESMessagePart: String] = [:],
+                timestampFormat: String = "%Y-%m-%dT%H:%M:%S", dynamicFields: ESDynamicFields = ESDynamicFields())
+        throws(InterpolatedTemplate.SyntaxError) {
+        self.action = action
+        var chosen: [(ESMessagePart, JSONKey)] = []
+        for part in parts where !chosen.contains(where: { $0.0 == part }) {
+            chosen.append((part, JSONKey(keys[part] ?? part.rawValue)))
+        }
+        self.parts = chosen
+        headers = try ESHeaderMembers(timestampFormat: timestampFormat)
+        self.dynamicFields = dynamicFields
+        headerKeys = chosen.filter { $0.0 != .dynamicFields }.map { Array($0.1.name.utf8) }
+    }
+
+    public func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure) {
+        var writer = JSONWriter(reservingCapacity: 384 + (message.payload?.count ?? 0))
+        action.write(for: message, into: &writer)
+        writer.lineBreak()
+        writer.beginObject()
+        var taken = headerKeys
+        taken.reserveCapacity(headerKeys.count + message.fields.count)
+        for (part, key) in parts {
+            if part == .dynamicFields {
+                dynamicFields.write(message.fields, into: &writer, taken: &taken)
+            } else {
+                headers.write(part, key: key, of: message, into: &writer)
+            }
+        }
+        writer.endObject()
+        writer.lineBreak()
+        writer.append(to: &buffer)
+    }
+}

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// How many bulk requests may be in flight, adjusted from what Elasticsearch says: halved when it
+/// pushes back (429, or many items rejected as throttled) or when responses grow much slower
+/// than the fastest seen lately; raised by one after a quick, clean response (AIMD, as TCP).
+final class AdaptiveConcurrency: Sendable {
+    struct Snapshot: Sendable, Equatable {
+        var limit: Int
+        var inFlight: Int
+        var decreases: Int
+        var increases: Int
+    }
+
+    private struct State {
+        var limit: Int
+        var inFlight = 0
+        /// The fastest response lately (seconds per MiB), drifting up slowly so an old record
+        /// does not count for ever.
+        var baseline: Double?
+        var decreases = 0
+        var increases = 0
+    }
+
+    let minimum: Int
+    let maximum: Int
+    /// A response this many times slower than the baseline counts as congestion.
+    let latencyTolerance: Double
+    private let state: Mutex<State>
+
+    init(initial: Int, minimum: Int, maximum: Int, latencyTolerance: Double = 3) {
+        self.minimum = max(1, minimum)
+        self.maximum = max(self.minimum, maximum)
+        self.latencyTolerance = latencyTolerance
+        state = Mutex(State(limit: min(max(initial, self.minimum), self.maximum)))
+    }
+
+    var snapshot: Snapshot {
+        state.withLock { Snapshot(limit: $0.limit, inFlight: $0.inFlight, decreases: $0.decreases, increases: $0.increases) }
+    }
+
+    /// True when a request may start now (and counts it as started).
+    func tryAcquire() -> Bool {
+        state.withLock { state in
+            guard state.inFlight < state.limit else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
+    enum Signal {
+        case clean, throttled, failed
+        /// The slot was taken but nothing was sent (every message failed to encode).
+        case unused
+    }
+
+    /// A request ended: `bytes` sent, answered after `latency`.
+    func release(signal: Signal, latency: Duration, bytes: Int) {
+        state.withLock { state in
+            state.inFlight -= 1
+            let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
+            let perMiB = seconds / max(Double(bytes) / 1_048_576, 0.05)
+            switch signal {
+            case .unused:
+                break
+            case .throttled, .failed:
+                if state.limit > minimum {
+                    state.limit = max(minimum, state.limit / 2)
+                    state.decreases += 1
+                }
+            case .clean:
+                let baseline = state.baseline.map { min($0 * 1.01, perMiB) } ?? perMiB
+                state.baseline = baseline
+                if perMiB > baseline * latencyTolerance && seconds > 0.05 {
+                    if state.limit > minimum {
+                        state.limit -= 1
+                        state.decreases += 1
+                    }
+                } else if state.limit < maximum {
+                    state.limit += 1
+                    state.increases += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Logging
+import RunnelCore
+import RunnelHTTP
+import Synchronization
+
+/// Sends one bulk request and decides the fate of each of its items from the answer:
+/// - 200 with per-item results: stored and duplicates are confirmed, throttled or transient items
+///   are retried alone after a backoff, the rest go to the dead-letter file;
+/// - 429, 408, 5xx, timeouts, connection failures: every item is retried after a backoff, and after
+///   5xx or a connection failure the next server in the list is used;
+/// - 413 (and 400 for the whole request): the request is split in two and each half sent again,
+///   down to single items, which then go to the dead-letter file.
+final class BulkExchange: Sendable {
+    let client: CurlHTTPClient
+    let servers: ElasticsearchServers
+    let limiter: AdaptiveConcurrency
+    let held: HeldItems
+    let deadLetters: DeadLetterFile
+    let retryPolicy: RetryPolicy
+    let stats: ElasticsearchOutputStats
+    let context: OutputContext
+    var logger: Logger { context.logger }
+    var outputName: String { context.name }
+    /// Whether the last request failed, so an outage is logged once when it starts and once when it ends.
+    private let failing = Mutex(false)
+
+    init(client: CurlHTTPClient, servers: ElasticsearchServers, limiter: AdaptiveConcurrency, held: HeldItems,
+         deadLetters: DeadLetterFile, retryPolicy: RetryPolicy, stats: ElasticsearchOutputStats, context: OutputContext) {
+        self.client = client
+        self.servers = servers
+        self.limiter = limiter
+        self.held = held
+        self.deadLetters = deadLetters
+        self.retryPolicy = retryPolicy
+        self.stats = stats
+        self.context = context
+    }
+
+    func send(_ entries: [PendingEntry]) async {
+        let encodeStart = ContinuousClock.now
+        let items = encode(entries)
+        let encodeTime = ContinuousClock.now - encodeStart
+        guard !items.isEmpty else {
+            limiter.release(signal: .unused, latency: .zero, bytes: 0)
+            return
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(items.reduce(0) { $0 + $1.lines.count })
+        for item in items { body += item.lines }
+        let server = servers.currentIndex
+        let started = ContinuousClock.now
+        stats.update { $0.requests += 1 }
+        let signal: AdaptiveConcurrency.Signal
+        do {
+            let (status, _, response) = try await client.send(servers.bulkRequest(body, server: server), maxBodyBytes: 512 << 20)
+            signal = handle(status: status, response: response, items: items, server: server)
+        } catch {
+            let reason = (error as? HTTPClientError)?.description ?? "\(error)"
+            requestFailed(items, server: server, reason: reason, failover: true)
+            signal = .failed
+        }
+        let latency = ContinuousClock.now - started
+        stats.update {
+            $0.encodeTime += encodeTime
+            $0.responseTime += latency
+        }
+        limiter.release(signal: signal, latency: latency, bytes: body.count)
+    }
+
+    /// Encodes the messages among `entries` (in this request's task); a message the encoder refuses
+    /// is dropped as `encode_failed`, one whose output is not an action and a document as
+    /// `not_bulk_format`. Held bytes move from the estimate to the real size.
+    private func encode(_ entries: [PendingEntry]) -> [BulkItem] {
+        var items: [BulkItem] = []
+        items.reserveCapacity(entries.count)
+        var change = 0
+        for entry in entries {
+            switch entry {
+            case .item(let item):
+                items.append(item)
+            case .message(let message, let tracker, let position, let estimate):
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(estimate + 256)
+                guard context.encodeOne(message, into: &buffer) else {
+                    tracker.dropped(position, reason: "encode_failed")
+                    change -= estimate
+                    continue
+                }
+                guard let item = BulkItem(encoded: buffer, tracker: tracker, position: position) else {
+                    logger.debug("encoder output is not a bulk action and document", metadata: ["output": "\(outputName)"])
+                    tracker.dropped(position, reason: "not_bulk_format")
+                    change -= estimate
+                    continue
+                }
+                change += item.lines.count - estimate
+                items.append(item)
+            }
+        }
+        held.hold(bytes: change)
+        return items
+    }
+
+    private func handle(status: Int, response: [UInt8], items: [BulkItem], server: Int) -> AdaptiveConcurrency.Signal {
+        switch status {
+        case 200..<300:
+            if BulkResponse.countIfAllSucceeded(response) == items.count {
+                recovered()
+                return settle(items, results: Array(repeating: BulkResponse.Item(status: 201), count: items.count))
+            }
+            let parsed: BulkResponse
+            do {
+                parsed = try BulkResponse.parse(response)
+            } catch {
+                requestFailed(items, server: server, reason: "unusable bulk response: \(error)", failover: false)
+                return .failed
+            }
+            guard parsed.items.count == items.count else {
+                requestFailed(items, server: server, reason: "bulk response has \(parsed.items.count) items for \(items.count) sent", failover: false)
+                return .failed
+            }
+            recovered()
+            return settle(items, results: parsed.items)
+        case 400 where !Self.isContentError(response):
+            // A 400 that is not about the body (a wrong path behind a proxy, say) would otherwise
+            // split every request down to single documents and dead-letter them all.
+            requestFailed(items, server: server, reason: "HTTP 400: \(Self.text(response))", failover: false)
+            return .failed
+        case 413, 400:
+            if items.count > 1 {
+                let middle = items.count / 2
+                held.split([Array(items[..<middle]), Array(items[middle...])])
+                stats.update { $0.splits += 1 }
+                return .clean
+            }
+            let reason = status == 413 ? "document larger than the server accepts (413)" : "request refused (400): \(Self.text(response))"
+            deadLetter(items, results: [BulkResponse.Item(status: status, errorType: nil, reason: reason, error: Self.errorObject(response))])
+            return .clean
+        case 429:
+            requestFailed(items, server: server, reason: "429 Too Many Requests", failover: false)
+            return .throttled
+        case 408, 500..<600:
+            requestFailed(items, server: server, reason: "HTTP \(status): \(Self.text(response))", failover: status != 408)
+            return .failed
+        default:
+            // 401, 403, 404…: the configuration or the cluster needs fixing; nothing is dropped.
+            requestFailed(items, server: server, reason: "HTTP \(status): \(Self.text(response))", failover: false)
+            return .failed
+        }
+    }
+
+    private func settle(_ items: [BulkItem], results: [BulkResponse.Item]) -> AdaptiveConcurrency.Signal {
+        var retries: [BulkItem] = []
+        var deadItems: [BulkItem] = []
+        var deadResults: [BulkResponse.Item] = []
+        var throttled = 0
+        var resolvedBytes = 0
+        var stored = 0
+        var duplicates = 0
+        for (item, result) in zip(items, results) {
+            switch BulkItemOutcome.classify(status: result.status, errorType: result.errorType, isCreate: item.isCreate, hasID: item.hasID) {
+            case .stored:
+                stored += 1
+                resolvedBytes += item.lines.count
+                item.tracker.delivered(item.position)
+            case .duplicate:
+                duplicates += 1
+                resolvedBytes += item.lines.count
+                item.tracker.delivered(item.position)
+            case .retry:
+                if result.status == 429 || result.errorType == "es_rejected_execution_exception" { throttled += 1 }
+                retries.append(item)
+            case .deadLetter:
+                deadItems.append(item)
+                deadResults.append(result)
+            }
+        }
+        held.resolved(bytes: resolvedBytes)
+        stats.update {
+            $0.stored += stored
+            $0.duplicates += duplicates
+            $0.itemRetries += retries.count
+        }
+        scheduleRetries(retries)
+        deadLetter(deadItems, results: deadResults)
+        // A few throttled items are normal under load; many mean the cluster is saturated.
+        return throttled * 10 > items.count ? .throttled : .clean
+    }
+
+    private func deadLetter(_ items: [BulkItem], results: [BulkResponse.Item]) {
+        guard !items.isEmpty else { return }
+        let entries = zip(items, results).map { item, result in
+            DeadLetterFile.Entry(action: item.action, document: item.document, status: result.status, error: result.error,
+                                 reason: [result.errorType, result.reason].compactMap { $0 }.joined(separator: ": "))
+        }
+        do {
+            try deadLetters.append(entries)
+        } catch {
+            logger.error("cannot write the dead-letter file; the documents stay queued", metadata: ["output": "\(outputName)", "error": "\(error)"])
+            scheduleRetries(items)
+            return
+        }
+        held.resolved(bytes: items.reduce(0) { $0 + $1.lines.count })
+        stats.update { $0.deadLettered += items.count }
+        for item in items { item.tracker.dropped(item.position, reason: "dead_letter") }
+    }
+
+    private func requestFailed(_ items: [BulkItem], server: Int, reason: String, failover: Bool) {
+        stats.update { $0.requestFailures += 1 }
+        if failover && servers.settings.urls.count > 1 {
+            servers.failover(from: server)
+            stats.update { $0.failovers += 1 }
+        }
+        let first = failing.withLock { wasFailing in
+            defer { wasFailing = true }
+            return !wasFailing
+        }
+        if first {
+            logger.warning("Elasticsearch request failed; retrying with backoff",
+                           metadata: ["output": "\(outputName)", "server": "\(servers.url(at: server))", "reason": "\(reason)"])
+        }
+        scheduleRetries(items)
+    }
+
+    private func recovered() {
+        let was = failing.withLock { wasFailing in
+            defer { wasFailing = false }
+            return wasFailing
+        }
+        if was { logger.notice("Elasticsearch requests succeed again", metadata: ["output": "\(outputName)"]) }
+    }
+
+    private func scheduleRetries(_ items: [BulkItem]) {
+        guard !items.isEmpty else { return }
+        var generator = SystemRandomNumberGenerator()
+        var again: [BulkItem] = []
+        var delays: [Duration] = []
+        for var item in items {
+            item.attempts += 1
+            delays.append(retryPolicy.wait(beforeAttempt: item.attempts, using: &generator))
+            again.append(item)
+        }
+        held.retry(again, after: delays)
+    }
+
+    /// Error types Elasticsearch gives a whole bulk request whose body it could not read.
+    static let contentErrorTypes: Set<String> = [
+        "x_content_parse_exception", "parse_exception", "json_parse_exception", "illegal_argument_exception",
+        "mapper_parsing_exception", "action_request_validation_exception", "not_x_content_exception",
+    ]
+
+    static func isContentError(_ body: [UInt8]) -> Bool {
+        guard case .string(let type)? = errorObject(body)?["type"] else { return false }
+        return contentErrorTypes.contains(type)
+    }
+
+    private static func text(_ body: [UInt8]) -> String {
+        String(decoding: body.prefix(300), as: UTF8.self)
+    }
+
+    private static func errorObject(_ body: [UInt8]) -> JSONValue? {
+        (try? JSONReader.parse(body))?["error"]
+    }
+}
