@@ -213,8 +213,10 @@ import Glibc
     }
 
     @Test func consumerAgentKilledMidTopicResumesFromCommittedOffsets() async throws {
-        let perApp = 6000
-        let (records, atKill) = try await consumeWithARestart(perApp: perApp, fraction: 3, signal: SIGKILL)
+        // Enough records that the kill lands mid-topic on an idle machine too (the consumer writes
+        // well over 100,000 a second).
+        let perApp = 60_000
+        let (records, atKill) = try await consumeWithARestart(perApp: perApp, fraction: 10, signal: SIGKILL)
         let duplicates = Self.checkComplete(records, perApp: perApp)
         // Committed offsets trail confirmations by at most the commit interval: the repeats are
         // the records after the last commit, never a gap.
