@@ -159,7 +159,7 @@ final class ProducerLoop: @unchecked Sendable {
                 let completion = Self.shifted(submission.completion, by: start, whole: whole)
                 batches[id] = InFlightBatch(records: records, completion: completion)
                 shared.mutex.withLock { $0.inFlightRecords += records.count }
-                for position in records.indices { produce(batch: id, position: position) }
+                for position in records.indices { produce(records[position], batch: id, position: position) }
             }
             start = end
         } while start < submission.records.count
@@ -176,7 +176,11 @@ final class ProducerLoop: @unchecked Sendable {
 
     /// Produces one record, waiting (serving reports) while librdkafka's queue is full.
     private func produce(batch id: UInt64, position: Int) {
-        guard let record = batches[id]?.records[position] else { return }
+        guard let batch = batches[id] else { return }
+        produce(batch.records[position], batch: id, position: position)
+    }
+
+    private func produce(_ record: KafkaRecord, batch id: UInt64, position: Int) {
         let opaque = UnsafeMutableRawPointer(bitPattern: UInt(id) << Self.positionBits | UInt(position))
         while true {
             let topic = topicHandle(record.topic)
