@@ -8,13 +8,22 @@ import Synchronization
 /// `rd_kafka_poll` on that same thread, so none of this needs a lock (hence `@unchecked Sendable`:
 /// it is handed to the thread once and used nowhere else).
 final class ProducerLoop: @unchecked Sendable {
-    /// A submitted batch until its last record has its final report.
-    struct InFlightBatch {
+    /// A submitted batch until its last record has its final report. A class: a report marks one
+    /// record in place, where a struct taken out of the dictionary copied the whole `reported`
+    /// array per report (quadratic in the batch size).
+    final class InFlightBatch {
         let records: [KafkaRecord]
         let completion: KafkaProducer.Completion
         var reported: [Bool]
         var remaining: Int
         var failures: [KafkaDeliveryFailure] = []
+
+        init(records: [KafkaRecord], completion: @escaping KafkaProducer.Completion) {
+            self.records = records
+            self.completion = completion
+            reported = Array(repeating: false, count: records.count)
+            remaining = records.count
+        }
     }
 
     struct Retry {
@@ -45,6 +54,12 @@ final class ProducerLoop: @unchecked Sendable {
     private let stallTimeout: Duration?
     private var lastProgress = ContinuousClock.now
     private var lastLoggedError: (name: String, at: ContinuousClock.Instant)?
+    /// Final reports not yet subtracted from the shared in-flight count: taken off (and the
+    /// progress time read) once per poll rather than a lock and a clock read per record.
+    private var settledSinceFlush = 0
+    /// The topic handle last produced to: most batches have one topic, so the name is compared,
+    /// not hashed, per record.
+    private var lastTopic: (name: String, handle: OpaquePointer)?
 
     init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState) throws(KafkaClientError) {
         self.properties = properties
@@ -96,6 +111,7 @@ final class ProducerLoop: @unchecked Sendable {
             checkForStall()
             if fatalError != nil { rebuild() }
             _ = rd_kafka_poll(client, work.isEmpty ? 100 : 0)
+            flushSettled()
             if fatalError != nil { rebuild() }
             if !waiters.isEmpty { resumeIdleWaiters() }
         }
@@ -133,17 +149,17 @@ final class ProducerLoop: @unchecked Sendable {
         // A batch larger than the opaque's position field is tracked in pieces.
         repeat {
             let end = min(submission.records.count, start + Self.maxBatchRecords - 1)
-            let records = Array(submission.records[start..<end])
+            let whole = start == 0 && end == submission.records.count
+            let records = whole ? submission.records : Array(submission.records[start..<end])
             let id = nextBatch
             nextBatch += 1
             if records.isEmpty {
                 submission.completion([])
             } else {
-                let completion = Self.shifted(submission.completion, by: start, whole: start == 0 && end == submission.records.count)
-                batches[id] = InFlightBatch(records: records, completion: completion,
-                                            reported: Array(repeating: false, count: records.count), remaining: records.count)
+                let completion = Self.shifted(submission.completion, by: start, whole: whole)
+                batches[id] = InFlightBatch(records: records, completion: completion)
                 shared.mutex.withLock { $0.inFlightRecords += records.count }
-                for position in records.indices { produce(batch: id, position: position) }
+                for position in records.indices { produce(records[position], batch: id, position: position) }
             }
             start = end
         } while start < submission.records.count
@@ -160,7 +176,11 @@ final class ProducerLoop: @unchecked Sendable {
 
     /// Produces one record, waiting (serving reports) while librdkafka's queue is full.
     private func produce(batch id: UInt64, position: Int) {
-        guard let record = batches[id]?.records[position] else { return }
+        guard let batch = batches[id] else { return }
+        produce(batch.records[position], batch: id, position: position)
+    }
+
+    private func produce(_ record: KafkaRecord, batch id: UInt64, position: Int) {
         let opaque = UnsafeMutableRawPointer(bitPattern: UInt(id) << Self.positionBits | UInt(position))
         while true {
             let topic = topicHandle(record.topic)
@@ -181,6 +201,7 @@ final class ProducerLoop: @unchecked Sendable {
             if error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
                 // Backpressure: serve delivery reports until there is room.
                 _ = rd_kafka_poll(client, 50)
+                flushSettled()
                 if fatalError != nil { return }
                 if shared.mutex.withLock({ $0.closing }) { return }
                 continue
@@ -191,10 +212,24 @@ final class ProducerLoop: @unchecked Sendable {
     }
 
     private func topicHandle(_ name: String) -> OpaquePointer {
-        if let handle = topics[name] { return handle }
-        let handle = rd_kafka_topic_new(client, name, nil)!
-        topics[name] = handle
+        if let lastTopic, lastTopic.name == name { return lastTopic.handle }
+        let handle: OpaquePointer
+        if let known = topics[name] {
+            handle = known
+        } else {
+            handle = rd_kafka_topic_new(client, name, nil)!
+            topics[name] = handle
+        }
+        lastTopic = (name, handle)
         return handle
+    }
+
+    private func flushSettled() {
+        guard settledSinceFlush > 0 else { return }
+        let settled = settledSinceFlush
+        settledSinceFlush = 0
+        lastProgress = .now
+        shared.mutex.withLock { $0.inFlightRecords -= settled }
     }
 
     // MARK: reports
@@ -212,7 +247,7 @@ final class ProducerLoop: @unchecked Sendable {
 
     /// A record's report: delivered, failed for good, or to be produced again.
     private func settle(batch id: UInt64, position: Int, error: KafkaError?) {
-        guard var batch = batches[id], !batch.reported[position] else { return }
+        guard let batch = batches[id], !batch.reported[position] else { return }
         if let error {
             if error.isPurge || fatalError != nil { return }  // produced again after the rebuild
             if !error.isPermanent {
@@ -223,14 +258,12 @@ final class ProducerLoop: @unchecked Sendable {
         }
         batch.reported[position] = true
         batch.remaining -= 1
-        lastProgress = .now
-        attempts[id << 24 | UInt64(position)] = nil
-        shared.mutex.withLock { $0.inFlightRecords -= 1 }
+        if !attempts.isEmpty { attempts[id << 24 | UInt64(position)] = nil }
+        settledSinceFlush += 1
         if batch.remaining == 0 {
             batches[id] = nil
+            flushSettled()
             batch.completion(batch.failures.sorted { $0.position < $1.position })
-        } else {
-            batches[id] = batch
         }
     }
 
@@ -316,6 +349,7 @@ final class ProducerLoop: @unchecked Sendable {
         }
         for handle in topics.values { rd_kafka_topic_destroy(handle) }
         topics.removeAll()
+        lastTopic = nil
         rd_kafka_destroy(client)
     }
 }

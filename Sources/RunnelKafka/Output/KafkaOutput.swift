@@ -37,17 +37,25 @@ public struct KafkaOutput: OutputPlugin {
         positions.reserveCapacity(messages.count)
         var refused: [DeadLetterFile.Entry] = []
         var refusedPositions: [Int] = []
-        // A constant topic (no placeholders) is rendered once per batch, not per message.
+        // A constant topic or key (no placeholders) is rendered once per batch, not per message.
         let constantTopic = settings.topic.isConstant ? settings.topicName(for: Message()) : nil
-        for (position, message) in messages.enumerated() {
+        let constantKey = settings.key?.isConstant == true ? settings.keyBytes(for: Message()) : nil
+        // Sized like the previous encoding, so an array is not regrown several times per message.
+        var expectedSize = 256
+        // By index: each message is read in place, not copied out of the batch (a retain and a
+        // release per field buffer).
+        for position in messages.indices {
+            let message = messages[position]
             let topic = constantTopic ?? settings.topicName(for: message)
             var value: [UInt8] = []
+            value.reserveCapacity(expectedSize)
             guard context.encodeOne(message, into: &value) else {
                 refused.append(DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message", error: "encode_failed", message: message))
                 refusedPositions.append(position)
                 continue
             }
-            records.append(KafkaRecord(topic: topic, key: settings.keyBytes(for: message), value: value))
+            expectedSize = value.count + value.count / 8
+            records.append(KafkaRecord(topic: topic, key: constantKey ?? settings.keyBytes(for: message), value: value))
             positions.append(position)
         }
         let name = context.name
