@@ -34,11 +34,9 @@ public struct ESJsonEncoder: Encoder {
         action.write(for: message, into: &writer)
         writer.lineBreak()
         writer.beginObject()
-        var taken = headerKeys
-        taken.reserveCapacity(headerKeys.count + message.fields.count)
         for (part, key) in parts {
             if part == .dynamicFields {
-                dynamicFields.write(message.fields, into: &writer, taken: &taken)
+                dynamicFields.write(message.fields, into: &writer, reservedKeys: headerKeys)
             } else {
                 headers.write(part, key: key, of: message, into: &writer)
             }

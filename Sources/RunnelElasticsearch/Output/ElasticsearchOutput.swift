@@ -159,11 +159,11 @@ private struct OutputLoop {
     private mutating func add(_ batch: OutputBatch) {
         let tracker = BatchTracker(batch: batch)
         var bytes = 0
-        pending.reserveCapacity(pending.count + batch.messages.count)
-        for (position, message) in batch.messages.enumerated() {
-            let estimate = PendingEntry.estimate(message)
+        pending.reserveCapacity(pending.count + tracker.messages.count)
+        for position in tracker.messages.indices {
+            let estimate = PendingEntry.estimate(tracker.messages[position])
             bytes += estimate
-            pending.append(.message(message, tracker: tracker, position: position, estimate: estimate))
+            pending.append(.message(tracker: tracker, position: position, estimate: estimate))
         }
         held.hold(bytes: bytes)
         pendingBytes += bytes
