@@ -22,7 +22,7 @@ public struct DeterministicDocumentID: Sendable {
 
     public func id(for message: Message) -> [UInt8] {
         var input: [UInt8] = []
-        input.reserveCapacity(64 + (message.payload?.count ?? 0))
+        input.reserveCapacity(160 + (message.payload?.count ?? 0))
         for part in parts {
             let start = input.count
             for _ in 0..<4 { input.append(0) }

@@ -30,7 +30,9 @@ public struct ESJsonEncoder: Encoder {
     }
 
     public func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure) {
-        var writer = JSONWriter(reservingCapacity: 384 + (message.payload?.count ?? 0))
+        // Enough for the action line, header members and typical fields at once: growing the
+        // writer midway copies what it holds.
+        var writer = JSONWriter(reservingCapacity: 448 + (message.payload?.count ?? 0) + 64 * message.fields.count)
         action.write(for: message, into: &writer)
         writer.lineBreak()
         writer.beginObject()

@@ -81,7 +81,8 @@ final class BulkExchange: Sendable {
             case .message(let tracker, let position, let estimate):
                 var buffer: [UInt8] = []
                 buffer.reserveCapacity(estimate + 256)
-                guard context.encodeOne(tracker.messages[position], into: &buffer) else {
+                let encoded = tracker.messages.withUnsafeBufferPointer { context.encodeOne($0[position], into: &buffer) }
+                guard encoded else {
                     tracker.dropped(position, reason: "encode_failed")
                     change -= estimate
                     continue

@@ -160,10 +160,13 @@ private struct OutputLoop {
         let tracker = BatchTracker(batch: batch)
         var bytes = 0
         pending.reserveCapacity(pending.count + tracker.messages.count)
-        for position in tracker.messages.indices {
-            let estimate = PendingEntry.estimate(tracker.messages[position])
-            bytes += estimate
-            pending.append(.message(tracker: tracker, position: position, estimate: estimate))
+        // Read in place: an element taken out of the array would be a copy retaining each member.
+        tracker.messages.withUnsafeBufferPointer { messages in
+            for position in messages.indices {
+                let estimate = PendingEntry.estimate(messages[position])
+                bytes += estimate
+                pending.append(.message(tracker: tracker, position: position, estimate: estimate))
+            }
         }
         held.hold(bytes: bytes)
         pendingBytes += bytes
