@@ -36,11 +36,15 @@ public struct ESJsonEncoder: Encoder {
         action.write(for: message, into: &writer)
         writer.lineBreak()
         writer.beginObject()
-        for (part, key) in parts {
-            if part == .dynamicFields {
-                dynamicFields.write(message.fields, into: &writer, reservedKeys: headerKeys)
-            } else {
-                headers.write(part, key: key, of: message, into: &writer)
+        // Read in place: iterating copies each key, and retaining keys every request task shares
+        // makes the threads fight over their reference counts.
+        parts.withUnsafeBufferPointer { parts in
+            for index in parts.indices {
+                if parts[index].part == .dynamicFields {
+                    dynamicFields.write(message.fields, into: &writer, reservedKeys: headerKeys)
+                } else {
+                    headers.write(parts[index].part, key: parts[index].key, of: message, into: &writer)
+                }
             }
         }
         writer.endObject()
