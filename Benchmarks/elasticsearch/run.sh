@@ -2,7 +2,8 @@
 # ElasticSearchOutput against curl on the same bulk server, in the same run:
 #   1. RunnelBench --es-bulk: COUNT Docker-log-shaped messages (built before timing) through
 #      ESJsonEncoder (index per app and day, deterministic ids, create) → ElasticSearchOutput
-#      → bulk_server.py, timed until every message is confirmed; the server records the bodies.
+#      → bulk_server.py, timed until every message is confirmed (after an untimed run during
+#      which the server records the bodies).
 #   2. curl posting exactly those recorded bodies to the same server, as many in parallel as
 #      the output may have in flight.
 #   3. The encoder alone (RunnelBench es.json_encoder) against Python's json/orjson building the
@@ -30,10 +31,14 @@ for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
 url="http://127.0.0.1:$(cat "$work/port")"
 mkdir -p "$work/bodies"
 
-# 1. Runnel, recording the bodies it sends
+# 1. Runnel once untimed while the server records the bodies it sends (writing them to disk costs
+#    the server time that curl's run would not pay), then timed with recording off, so both timed
+#    runs meet the same server doing the same work.
 curl -s -X POST "$url/_test/record?dir=$work/bodies" >/dev/null
-"$bench" --es-bulk "$url" "$count" "$in_flight" | tee "$work/results.jsonl"
+"$bench" --es-bulk "$url" "$count" "$in_flight" >/dev/null
 curl -s -X POST "$url/_test/record?dir=" >/dev/null
+curl -s -X POST "$url/_test/reset" >/dev/null
+"$bench" --es-bulk "$url" "$count" "$in_flight" | tee "$work/results.jsonl"
 runnel_items=$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
 
 # 2. curl replaying the identical bodies

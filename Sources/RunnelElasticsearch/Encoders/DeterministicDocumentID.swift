@@ -22,10 +22,10 @@ public struct DeterministicDocumentID: Sendable {
 
     public func id(for message: Message) -> [UInt8] {
         var input: [UInt8] = []
-        input.reserveCapacity(64 + (message.payload?.count ?? 0))
+        input.reserveCapacity(160 + (message.payload?.count ?? 0))
         for part in parts {
             let start = input.count
-            input += [0, 0, 0, 0]
+            for _ in 0..<4 { input.append(0) }
             part.render(message, into: &input)
             let length = UInt32(truncatingIfNeeded: input.count - start - 4)
             input[start] = UInt8(truncatingIfNeeded: length >> 24)

@@ -18,6 +18,7 @@ public struct ESBulkAction: Sendable {
     public var indexFromTimestamp: Bool
     /// The wall clock, replaceable so tests can pin the day an index name is rendered for.
     public var now: @Sendable () -> Int64 = { WallClock.nowNanoseconds() }
+    private let legalNames = ESIndexNameCache()
 
     public init(kind: Kind, index: InterpolatedTemplate, typeName: InterpolatedTemplate?, id: InterpolatedTemplate?,
                 deterministicID: DeterministicDocumentID?, indexFromTimestamp: Bool) {
@@ -42,8 +43,9 @@ public struct ESBulkAction: Sendable {
         writer.beginObject()
         writer.key(Self.indexKey)
         var name: [UInt8] = []
+        name.reserveCapacity(64)
         index.render(message, timeNanoseconds: indexFromTimestamp ? message.timestamp : now(), into: &name)
-        writer.string(ByteString(ESIndexName.sanitize(name)))
+        writer.string(ByteString(legalNames.legalName(name)))
         if let typeName {
             writer.key(Self.typeKey)
             writer.string(typeName.render(message))

@@ -30,17 +30,21 @@ public struct ESJsonEncoder: Encoder {
     }
 
     public func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure) {
-        var writer = JSONWriter(reservingCapacity: 384 + (message.payload?.count ?? 0))
+        // Enough for the action line, header members and typical fields at once: growing the
+        // writer midway copies what it holds.
+        var writer = JSONWriter(reservingCapacity: 448 + (message.payload?.count ?? 0) + 64 * message.fields.count)
         action.write(for: message, into: &writer)
         writer.lineBreak()
         writer.beginObject()
-        var taken = headerKeys
-        taken.reserveCapacity(headerKeys.count + message.fields.count)
-        for (part, key) in parts {
-            if part == .dynamicFields {
-                dynamicFields.write(message.fields, into: &writer, taken: &taken)
-            } else {
-                headers.write(part, key: key, of: message, into: &writer)
+        // Read in place: iterating copies each key, and retaining keys every request task shares
+        // makes the threads fight over their reference counts.
+        parts.withUnsafeBufferPointer { parts in
+            for index in parts.indices {
+                if parts[index].part == .dynamicFields {
+                    dynamicFields.write(message.fields, into: &writer, reservedKeys: headerKeys)
+                } else {
+                    headers.write(parts[index].part, key: parts[index].key, of: message, into: &writer)
+                }
             }
         }
         writer.endObject()

@@ -44,8 +44,7 @@ public struct ESLogstashV0Encoder: Encoder {
             case .dynamicFields:
                 writer.key(key)
                 writer.beginObject()
-                var taken: [[UInt8]] = []
-                dynamicFields.write(message.fields, into: &writer, taken: &taken)
+                dynamicFields.write(message.fields, into: &writer)
                 writer.endObject()
             case .type where typeName != nil:
                 writer.key(key)

@@ -12,16 +12,30 @@ final class BatchTracker: Sendable {
     }
 
     let batch: OutputBatch
+    /// The batch's messages, held once here so requests read them without copying the array.
+    let messages: [Message]
     private let state: Mutex<State>
 
     init(batch: OutputBatch) {
         self.batch = batch
+        messages = batch.messages
         state = Mutex(State(remaining: batch.messages.count))
         if batch.messages.isEmpty { batch.confirm() }
     }
 
     func delivered(_ position: Int) {
         finish(position, droppedFor: nil)
+    }
+
+    /// `count` of its messages delivered at once (a request's run of items from this batch), one
+    /// lock instead of one per message.
+    func delivered(count: Int) {
+        let settled: [String: [Int]]? = state.withLock { state in
+            state.remaining -= count
+            return state.remaining == 0 ? state.dropped : nil
+        }
+        guard let settled else { return }
+        if settled.isEmpty { batch.confirm() } else { batch.settle(droppedByReason: settled) }
     }
 
     /// Dropped, counted under `reason` (dead-lettered messages are counted as `dead_letter`).

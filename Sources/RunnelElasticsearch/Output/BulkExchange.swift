@@ -78,10 +78,11 @@ final class BulkExchange: Sendable {
             switch entry {
             case .item(let item):
                 items.append(item)
-            case .message(let message, let tracker, let position, let estimate):
+            case .message(let tracker, let position, let estimate):
                 var buffer: [UInt8] = []
                 buffer.reserveCapacity(estimate + 256)
-                guard context.encodeOne(message, into: &buffer) else {
+                let encoded = tracker.messages.withUnsafeBufferPointer { context.encodeOne($0[position], into: &buffer) }
+                guard encoded else {
                     tracker.dropped(position, reason: "encode_failed")
                     change -= estimate
                     continue
@@ -156,16 +157,26 @@ final class BulkExchange: Sendable {
         var resolvedBytes = 0
         var stored = 0
         var duplicates = 0
+        // Consecutive deliveries from one batch are counted together and settled with one lock.
+        var run: (tracker: BatchTracker, count: Int)?
+        func deliver(_ item: BulkItem) {
+            if let current = run, current.tracker === item.tracker {
+                run = (current.tracker, current.count + 1)
+                return
+            }
+            if let current = run { current.tracker.delivered(count: current.count) }
+            run = (item.tracker, 1)
+        }
         for (item, result) in zip(items, results) {
             switch BulkItemOutcome.classify(status: result.status, errorType: result.errorType, isCreate: item.isCreate, hasID: item.hasID) {
             case .stored:
                 stored += 1
                 resolvedBytes += item.lines.count
-                item.tracker.delivered(item.position)
+                deliver(item)
             case .duplicate:
                 duplicates += 1
                 resolvedBytes += item.lines.count
-                item.tracker.delivered(item.position)
+                deliver(item)
             case .retry:
                 if result.status == 429 || result.errorType == "es_rejected_execution_exception" { throttled += 1 }
                 retries.append(item)
@@ -174,6 +185,7 @@ final class BulkExchange: Sendable {
                 deadResults.append(result)
             }
         }
+        if let current = run { current.tracker.delivered(count: current.count) }
         held.resolved(bytes: resolvedBytes)
         stats.update {
             $0.stored += stored

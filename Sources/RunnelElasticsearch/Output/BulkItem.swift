@@ -38,12 +38,20 @@ struct BulkItem: Sendable {
     }
 
     private static func contains(_ bytes: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        var index = bytes.startIndex
-        while index <= bytes.endIndex - needle.count {
-            if bytes[index] == needle[0] && bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
+        guard bytes.count >= needle.count, let first = needle.first else { return false }
+        return bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                var index = 0
+                while index <= haystack.count - needle.count {
+                    if haystack[index] == first {
+                        var offset = 1
+                        while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
+                        if offset == needle.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
         }
-        return false
     }
 }

@@ -159,11 +159,14 @@ private struct OutputLoop {
     private mutating func add(_ batch: OutputBatch) {
         let tracker = BatchTracker(batch: batch)
         var bytes = 0
-        pending.reserveCapacity(pending.count + batch.messages.count)
-        for (position, message) in batch.messages.enumerated() {
-            let estimate = PendingEntry.estimate(message)
-            bytes += estimate
-            pending.append(.message(message, tracker: tracker, position: position, estimate: estimate))
+        pending.reserveCapacity(pending.count + tracker.messages.count)
+        // Read in place: an element taken out of the array would be a copy retaining each member.
+        tracker.messages.withUnsafeBufferPointer { messages in
+            for position in messages.indices {
+                let estimate = PendingEntry.estimate(messages[position])
+                bytes += estimate
+                pending.append(.message(tracker: tracker, position: position, estimate: estimate))
+            }
         }
         held.hold(bytes: bytes)
         pendingBytes += bytes

@@ -28,6 +28,9 @@ final class CurlEasyHandle {
         }
     }
 
+    /// Where an empty body points: libcurl wants a pointer even for zero bytes (constant data).
+    private static let emptyBody: StaticString = ""
+
     private func configure() throws(HTTPClientError) {
         let request = transfer.request
         var failed: (String, CURLcode)?
@@ -76,9 +79,12 @@ final class CurlEasyHandle {
             // Large bodies (bulk requests) go out in larger writes than libcurl's 64 KiB default.
             if body.count > 256 << 10 { setLong(CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20, "upload buffer size") }
             check(runnel_curl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
-            // COPYPOSTFIELDS copies the body, so the request need not outlive this call.
+            // libcurl reads the body in place (POSTFIELDS, no copy of a multi-MiB bulk body): the
+            // bytes belong to `transfer.request`, a constant of the transfer this handle retains
+            // until `cleanup()`, so the array's storage is neither freed nor moved while libcurl
+            // may read it (an array that is never mutated keeps its storage where it is).
             check(body.withUnsafeBytes { raw in
-                runnel_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                runnel_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(Self.emptyBody.utf8Start)))
             }, "body")
             if method != "POST" { setString(CURLOPT_CUSTOMREQUEST, method, "method") }
         } else if method == "HEAD" {
