@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["RunnelCore"]),
         .testTarget(
             name: "RunnelPluginsTests",
-            dependencies: ["RunnelPlugins"]),
+            dependencies: ["RunnelPlugins", "RunnelTestSupport"]),
         .testTarget(
             name: "RunnelHTTPTests",
             dependencies: ["RunnelHTTP", "RunnelTestSupport"]),

@@ -10,26 +10,6 @@ import Glibc
 /// The receiving agent is killed with SIGKILL mid-stream and started again on the same port; with
 /// peer confirmations every line still reaches its file at least once.
 @Suite(.serialized) struct TcpAgentPairTests {
-    /// A port nothing listens on now, below the kernel's ephemeral range (32768 and up): the
-    /// receiving agent is restarted on it, and a released ephemeral port can be taken at once by
-    /// another test's connection or listener.
-    static func freePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = Int.random(in: 20_000..<32_000)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let bound = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            if bound { return port }
-        }
-        throw POSIXError(.EADDRNOTAVAIL)
-    }
-
     static func lines(_ path: String) -> [Substring] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
@@ -57,7 +37,7 @@ import Glibc
         let text = (0..<total).map { "line \($0) of the stream" }.joined(separator: "\n") + "\n"
         let totalBytes = text.utf8.count
         _ = try scratch.file("logs/input.log", Data(text.utf8))
-        let port = try Self.freePort()
+        let port = try LoopbackPort.stable()
         let outputPath = root + "/out.log"
 
         let receiverConfig = try scratch.file("receiver.toml", """

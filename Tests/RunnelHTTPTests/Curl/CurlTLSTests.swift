@@ -43,29 +43,11 @@ import RunnelTestSupport
         }
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        try #require(bound == 0)
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test func clientCertificateAndPrivateCA() async throws {
         let scratch = try ScratchFolder()
         let folder = scratch.url.path
         try await Self.makeCertificates(in: folder)
-        let port = try Self.freePort()
+        let port = try LoopbackPort.ephemeral()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", "server-cert.pem", "-key", "server-key.pem",

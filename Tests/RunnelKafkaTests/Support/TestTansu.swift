@@ -1,5 +1,6 @@
 import Foundation
 import RunnelKafka
+import RunnelTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ final class TestTansu: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw Failure(description: "no Tansu at \(Self.binary): run deploy/local/setup.sh")
         }
-        port = try Self.freePort()
+        port = UInt16(try LoopbackPort.ephemeral())
         logPath = logFolder + "/tansu-\(port).log"
         process = Process()
         try startProcess()
@@ -91,21 +92,6 @@ final class TestTansu: @unchecked Sendable {
         try await Task.sleep(for: outage)
         try startProcess()
         try await waitUntilReady()
-    }
-
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure(description: "no free port") }
-        return UInt16(bigEndian: address.sin_port)
     }
 
     static func accepts(_ port: UInt16) -> Bool {

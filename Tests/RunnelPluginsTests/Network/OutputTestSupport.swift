@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RunnelCore
+import RunnelTestSupport
 import Synchronization
 import Testing
 @testable import RunnelPlugins
@@ -77,7 +78,7 @@ final class RawTestServer: Sendable {
         var lastError: any Error = POSIXError(.EADDRINUSE)
         for _ in 0..<50 {
             do {
-                return try await start(port: Int.random(in: 20_000..<32_000), reading: reading, receiveBufferBytes: receiveBufferBytes)
+                return try await start(port: Int.random(in: LoopbackPort.stableRange), reading: reading, receiveBufferBytes: receiveBufferBytes)
             } catch {
                 lastError = error
             }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import RunnelCore
+import RunnelTestSupport
 import Testing
 @testable import RunnelPlugins
 
@@ -15,14 +16,14 @@ import Testing
         }, context: harness.context(splitter: splitter))
     }
 
-    /// Starts on a port below the kernel's ephemeral range (32768 and up), for tests that stop an
-    /// input and use its port again: a port from bind(0) that was just released can be handed to
-    /// another test's listener or outgoing connection at once, one from here cannot.
+    /// Starts on a port from `LoopbackPort.stableRange`, for tests that stop an input and use its
+    /// port again (why: see there). Binding is tried directly, so nothing can take the port between
+    /// a probe and the start.
     static func startOnStablePort(_ harness: InputHarness, splitter: @escaping SplitterFactory = lineSplitter) async throws -> RunningInput {
         var lastError: any Error = InputEndedBeforeListening()
         for _ in 0..<50 {
             do {
-                return try await start(harness, splitter: splitter, port: Int.random(in: 20_000..<32_000))
+                return try await start(harness, splitter: splitter, port: Int.random(in: LoopbackPort.stableRange))
             } catch {
                 lastError = error  // taken: try another
             }

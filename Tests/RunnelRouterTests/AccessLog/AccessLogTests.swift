@@ -1,5 +1,6 @@
 import Foundation
 import RunnelCore
+import RunnelTestSupport
 import Testing
 @testable import RunnelRouter
 
@@ -43,7 +44,7 @@ import Testing
 
     @Test func anUnreachableAgentCostsRecordsNotRequests() async throws {
         let upstream = try await TestUpstream.start(name: "up")
-        let deadPort = try await freePort()
+        let deadPort = try LoopbackPort.ephemeral()
         let router = try await RouterHarness.start(app: [upstream.port], """
             [access_log]
             tcp_address = "127.0.0.1:\(deadPort)"

@@ -1,5 +1,6 @@
 import Foundation
 import RunnelCore
+import RunnelTestSupport
 import RunnelHTTP
 import Testing
 @testable import RunnelRouter
@@ -169,7 +170,7 @@ import Testing
 
     @Test func connectFailuresAreRetriedOnAnotherServer() async throws {
         let live = try await TestUpstream.start(name: "live")
-        let deadPort = try await freePort()
+        let deadPort = try LoopbackPort.ephemeral()
         let router = try await RouterHarness.start(app: [deadPort, live.port], """
             [defaults.ejection]
             consecutive_gateway_failures = 0
@@ -231,12 +232,4 @@ import Testing
         let rest = try await connection.readBytes(15)
         #expect(String(decoding: rest, as: UTF8.self).contains("second"))
     }
-}
-
-/// A loopback port nothing listens on (bound, read back, closed).
-func freePort() async throws -> Int {
-    let probe = try await TestUpstream.start(name: "probe")
-    let port = probe.port
-    await probe.stop()
-    return port
 }
