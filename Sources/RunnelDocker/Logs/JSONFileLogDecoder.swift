@@ -99,10 +99,6 @@ public struct JSONFileLogDecoder {
         return errors
     }
 
-    /// Bytes of an unfinished record held back; a caller at the end of a rotated file knows its
-    /// last record was cut.
-    public var pendingBytes: Int { partial.count }
-
     /// Lines cut at the limit so far.
     public var truncatedLines: Int { stdout.truncatedLines + stderr.truncatedLines }
 

@@ -1,4 +1,7 @@
 import RunnelCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where to start reading a container's `json-file` log for a resume point. With `max-file`,
 /// Docker rotates `<id>-json.log` to `.1`, `.1` to `.2` and so on; records in every file are in
@@ -52,7 +55,8 @@ enum JSONFileLogFiles {
             let middle = low + (high - low) / 2
             let bytes = file.read(at: middle, into: &buffer)
             let found: (time: Int64, skip: Int)? = bytes.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress, let newline = memchrOffset(base, raw.count) else { return nil }
+                guard let base = raw.baseAddress, let found = memchr(base, 0x0A, raw.count) else { return nil }
+                let newline = UnsafeRawPointer(found) - base
                 let rest = UnsafeRawBufferPointer(rebasing: raw[(newline + 1)...])
                 return JSONFileLogDecoder.firstRecordTime(in: rest, atStart: true).map { ($0, newline + 1) }
             }
@@ -64,15 +68,5 @@ enum JSONFileLogFiles {
             }
         }
         return low
-    }
-
-    private static func memchrOffset(_ base: UnsafeRawPointer, _ count: Int) -> Int? {
-        var index = 0
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        while index < count {
-            if bytes[index] == 0x0A { return index }
-            index += 1
-        }
-        return nil
     }
 }
