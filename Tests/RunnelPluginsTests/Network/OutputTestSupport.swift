@@ -54,6 +54,11 @@ final class RawTestServer: Sendable {
 
     final class Storage: Sendable {
         let connections = Mutex<[(channel: any Channel, bytes: [UInt8])]>([])
+        /// Whether connections read; connections accepted later follow it too, so a reconnect (or
+        /// an accept delayed by a loaded machine) is never left paused after `resumeReading`.
+        let reading: Mutex<Bool>
+
+        init(reading: Bool) { self.reading = Mutex(reading) }
     }
 
     private final class Collector: ChannelInboundHandler, Sendable {
@@ -87,21 +92,27 @@ final class RawTestServer: Sendable {
     }
 
     static func start(port: Int = 0, reading: Bool = true, receiveBufferBytes: Int? = nil) async throws -> RawTestServer {
-        let storage = Storage()
+        let storage = Storage(reading: reading)
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.autoRead, value: reading)
+            .childChannelOption(ChannelOptions.autoRead, value: false)
         if let receiveBufferBytes {
             // Set on the listener so accepted sockets start with it (window scaling is fixed then).
             bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
         }
         let channel = try await bootstrap.childChannelInitializer { channel in
-            let index = storage.connections.withLock { connections in
-                connections.append((channel, []))
-                return connections.count - 1
+            // Registered and given its reading state under one lock, so `resumeReading` either
+            // sees this connection or this connection sees the resumed state.
+            let (index, reads) = storage.reading.withLock { reading in
+                let index = storage.connections.withLock { connections in
+                    connections.append((channel, []))
+                    return connections.count - 1
+                }
+                return (index, reading)
             }
             return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(Collector(storage: storage, index: index))
+                if reads { try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
             }
         }.bind(host: "127.0.0.1", port: port).get()
         return RawTestServer(serverChannel: channel, storage: storage, port: channel.localAddress?.port ?? 0)
@@ -133,7 +144,11 @@ final class RawTestServer: Sendable {
     }
 
     func resumeReading() async {
-        for connection in storage.connections.withLock({ $0.map(\.channel) }) {
+        let paused = storage.reading.withLock { reading in
+            reading = true
+            return storage.connections.withLock { $0.map(\.channel) }
+        }
+        for connection in paused {
             try? await connection.setOption(ChannelOptions.autoRead, value: true).get()
         }
     }
