@@ -108,6 +108,7 @@ let package = Package(
             dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport", "runnel"]),
         .target(
             name: "RunnelTestSupport",
+            dependencies: ["RunnelCore"],
             path: "Tests/RunnelTestSupport"),
         .testTarget(
             name: "RunnelRouterTests",

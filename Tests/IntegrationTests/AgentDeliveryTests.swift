@@ -1,6 +1,7 @@
 import Foundation
 import RunnelTestSupport
 import Testing
+import RunnelCore
 
 /// The agent as a real process on real files: kill -9 and restart loses nothing; a full queue
 /// blocks or drops exactly as configured, and the ledger balances.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RunnelHTTP
 import RunnelTestSupport
+import RunnelCore
 
 /// The admin server over a real loopback socket, spoken to with raw HTTP/1.1.
 @Suite struct HTTPServerTests {

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import RunnelCore
 #endif
 
 /// A `runnel agent` running as a real child process, with its output in files, its admin endpoint

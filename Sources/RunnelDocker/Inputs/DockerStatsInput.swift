@@ -127,7 +127,7 @@ struct DockerStatsCollector {
             let unseen = ids.filter { previous[$0] == nil }
             // Containers seen for the first time are read twice, a moment apart, so their first
             // message has a CPU figure too.
-            let (read, earlier) = await onDedicatedThread { () -> ([String: DockerStatsSample], [String: DockerStatsSample]) in
+            let (read, earlier) = await onOwnThread { () -> ([String: DockerStatsSample], [String: DockerStatsSample]) in
                 var earlier: [String: DockerStatsSample] = [:]
                 if !unseen.isEmpty {
                     let now = WallClock.nowNanoseconds()

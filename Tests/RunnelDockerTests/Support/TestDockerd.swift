@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RunnelTestSupport
+import RunnelCore
 
 /// The private Docker engine of `deploy/local/dockerd.sh`, under a temporary folder, for the
 /// integration suite: started once around the suite (idempotent), stopped by its pid and removed

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RunnelHTTP
 import RunnelTestSupport
+import RunnelCore
 
 /// HTTPS with a private CA and a client certificate (Docker's `cert_path` setup), against
 /// `openssl s_server` requiring client certificates.
