@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Sits below the HTTP decoder and watches raw bytes while the connection waits for a request
+/// Sits before the proxy handler and watches raw bytes while the connection waits for a request
 /// head. A silent keep-alive connection is closed after the idle timeout; a client that started
 /// a head but dribbles it (slowloris) gets 408 after the header timeout, counted from its first byte.
 final class HeaderTimeoutHandler: ChannelInboundHandler {
@@ -87,7 +87,7 @@ final class HeaderTimeoutHandler: ChannelInboundHandler {
         if headStarted {
             // A head begun but not finished in time: slowloris, or a client stuck mid-header.
             let response = LocalResponse(status: .requestTimeout, message: "request headers not received in time")
-            context.writeAndFlush(NIOAny(response.rawBytes(closing: true)), promise: nil)
+            context.writeAndFlush(NIOAny(response.rawBytes(keepAlive: false)), promise: nil)
         }
         context.close(promise: nil)
     }
