@@ -17,7 +17,7 @@ extension ClientHandler {
         exchange.attemptStarted = now
         server.activeRequests.add(1, ordering: .relaxed)
         guard let context else { return }
-        if let pooled = shared.connectionPool(on: context.eventLoop)?.take(server.address) {
+        if let pooled = connectionPool?.take(server.address) {
             // Inside the client's read, channelReadComplete flushes, together with any body.
             attach(pooled, to: exchange, flushNow: !inClientRead)
             return
@@ -71,7 +71,7 @@ extension ClientHandler {
     }
 
     func park(_ connection: UpstreamConnection) {
-        guard let context, let pool = shared.connectionPool(on: context.eventLoop) else {
+        guard let pool = connectionPool else {
             connection.channel.close(promise: nil)
             return
         }

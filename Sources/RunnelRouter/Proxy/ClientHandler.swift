@@ -33,6 +33,8 @@ final class ClientHandler: ChannelDuplexHandler {
     /// Response bytes gathered until the next flush: a head and the small body parts after it
     /// leave in one write.
     var pendingOut: ByteBuffer?
+    /// Idle upstream connections of this connection's event loop.
+    var connectionPool: UpstreamConnectionPool?
     private var processing = false
     private var headSearchedTo = 0
     /// Reading pauses while this many bytes of pipelined requests wait.
@@ -50,6 +52,7 @@ final class ClientHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientIP = context.channel.remoteAddress?.ipAddress ?? "-"
+        connectionPool = shared.connectionPool(on: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }

@@ -11,7 +11,7 @@ enum ForwardedHeaders {
         head.bytes.withUnsafeReadableBytes { raw in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<head.targetEnd]))
             out.writeStaticString(" HTTP/1.1\r\n")
-            if head.needsRewrite {
+            if head.dropped.needsScan {
                 var forwardedFor: [Range<Int>] = []
                 copyFields(raw, from: head.headersStart, into: &out) { name, _, valueStart, valueEnd in
                     switch name {
@@ -28,7 +28,7 @@ enum ForwardedHeaders {
                     out.writeStaticString(", ")
                 }
             } else {
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[head.headersStart..<(raw.count - 2)]))
+                head.dropped.copy(raw, from: head.headersStart, to: raw.count - 2, into: &out)
                 out.writeStaticString("X-Forwarded-For: ")
             }
         }
@@ -51,7 +51,7 @@ enum ForwardedHeaders {
         out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
         head.bytes.withUnsafeReadableBytes { raw in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[ResponseHead.afterVersion..<head.headersStart]))
-            if head.hasHopByHop || dropTransferEncoding {
+            if head.dropped.needsScan || dropTransferEncoding {
                 copyFields(raw, from: head.headersStart, into: &out) { name, _, _, _ in
                     switch name {
                     case .connection, .hopByHop: return false
@@ -60,7 +60,7 @@ enum ForwardedHeaders {
                     }
                 }
             } else {
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[head.headersStart..<(raw.count - 2)]))
+                head.dropped.copy(raw, from: head.headersStart, to: raw.count - 2, into: &out)
             }
         }
         if !keepAlive {

@@ -22,9 +22,9 @@ struct RequestHead {
     private(set) var connectionClose = false
     private(set) var connectionKeepAlive = false
     private(set) var expectsContinue = false
-    /// Some header must be dropped or merged on the way upstream (hop-by-hop, `Expect`,
-    /// `X-Forwarded-*`); without one the header block is forwarded as one copy.
-    private(set) var needsRewrite = false
+    /// Header lines not forwarded upstream (hop-by-hop, `Expect`, `X-Forwarded-Proto`); a
+    /// client's `X-Forwarded-For` (merged) or `Connection` options require a re-scan.
+    private(set) var dropped = DroppedLines()
 
     private init(bytes: ByteBuffer) { self.bytes = bytes }
 
@@ -60,7 +60,7 @@ struct RequestHead {
         minorVersion = Int(raw[index + 7] - UInt8(ascii: "0"))
         headersStart = index + 10
         var transferEncoding = false
-        try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, _ in
+        try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, lineEnd in
             switch HeaderName.classify(raw, nameStart, nameEnd) {
             case .host:
                 guard hostValue == nil else { throw HeadError(offset: nameStart, message: "more than one Host header") }
@@ -74,16 +74,23 @@ struct RequestHead {
                 transferEncoding = true
                 chunked = HeadScanner.endsWithChunked(raw, valueStart, valueEnd)
             case .connection:
-                needsRewrite = true
+                dropped.add(nameStart..<lineEnd)
                 HeadScanner.forEachListItem(raw, valueStart, valueEnd) { start, end in
-                    if HeadScanner.equals(raw, start, end, "close") { connectionClose = true }
-                    if HeadScanner.equals(raw, start, end, "keep-alive") { connectionKeepAlive = true }
+                    if HeadScanner.equals(raw, start, end, "close") {
+                        connectionClose = true
+                    } else if HeadScanner.equals(raw, start, end, "keep-alive") {
+                        connectionKeepAlive = true
+                    } else {
+                        dropped.requireScan()  // names more headers to drop
+                    }
                 }
             case .expect:
-                needsRewrite = true
+                dropped.add(nameStart..<lineEnd)
                 if HeadScanner.equals(raw, valueStart, valueEnd, "100-continue") { expectsContinue = true }
-            case .forwardedFor, .forwardedProto, .hopByHop:
-                needsRewrite = true
+            case .forwardedProto, .hopByHop:
+                dropped.add(nameStart..<lineEnd)
+            case .forwardedFor:
+                dropped.requireScan()
             case .requestID:
                 if requestIDValue == nil && valueEnd > valueStart { requestIDValue = valueStart..<valueEnd }
             case .other:

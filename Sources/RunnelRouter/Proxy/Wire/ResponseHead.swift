@@ -14,8 +14,8 @@ struct ResponseHead {
     private(set) var chunked = false
     private(set) var connectionClose = false
     private(set) var connectionKeepAlive = false
-    /// A header that must not reach the client (`Connection`, `Keep-Alive`, …).
-    private(set) var hasHopByHop = false
+    /// Headers that must not reach the client (`Connection`, `Keep-Alive`, …).
+    private(set) var dropped = DroppedLines()
 
     private init(bytes: ByteBuffer) { self.bytes = bytes }
 
@@ -57,7 +57,7 @@ struct ResponseHead {
             throw HeadError(offset: index, message: "malformed status line")
         }
         headersStart = index + 2
-        try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, _ in
+        try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, lineEnd in
             switch HeaderName.classify(raw, nameStart, nameEnd) {
             case .contentLength:
                 guard let length = HeadScanner.decimal(raw, valueStart, valueEnd), contentLength == nil || contentLength == length else {
@@ -68,13 +68,18 @@ struct ResponseHead {
                 transferEncoding = true
                 chunked = HeadScanner.endsWithChunked(raw, valueStart, valueEnd)
             case .connection:
-                hasHopByHop = true
+                dropped.add(nameStart..<lineEnd)
                 HeadScanner.forEachListItem(raw, valueStart, valueEnd) { start, end in
-                    if HeadScanner.equals(raw, start, end, "close") { connectionClose = true }
-                    if HeadScanner.equals(raw, start, end, "keep-alive") { connectionKeepAlive = true }
+                    if HeadScanner.equals(raw, start, end, "close") {
+                        connectionClose = true
+                    } else if HeadScanner.equals(raw, start, end, "keep-alive") {
+                        connectionKeepAlive = true
+                    } else {
+                        dropped.requireScan()  // names more headers to drop
+                    }
                 }
             case .hopByHop:
-                hasHopByHop = true
+                dropped.add(nameStart..<lineEnd)
             default:
                 break
             }
