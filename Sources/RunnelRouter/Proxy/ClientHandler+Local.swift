@@ -45,7 +45,7 @@ extension ClientHandler {
             return
         }
         let keepAlive = exchange.keepAlive && exchange.requestEnded
-        writeLocal(response, minorVersion: exchange.clientHead.minorVersion, keepAlive: keepAlive, context: context)
+        writeLocal(response, minorVersion: exchange.clientMinorVersion, keepAlive: keepAlive, context: context)
         if keepAlive {
             readyForNextRequest()
         } else {
@@ -81,12 +81,21 @@ extension ClientHandler {
         if let pending = pendingOut {
             pendingOut = nil
             context.write(wrapOutboundOut(pending), promise: nil)
+            spareOut = pending
         }
     }
 
+    /// An empty buffer for the next response head: the last one's storage once the socket
+    /// has let go of it (no allocation), a new one otherwise.
+    func outBuffer(capacity: Int, context: ChannelHandlerContext) -> ByteBuffer {
+        guard var spare = spareOut else { return context.channel.allocator.buffer(capacity: capacity) }
+        spareOut = nil
+        spare.clear(minimumCapacity: capacity)
+        return spare
+    }
+
     func logAccess(_ exchange: ProxyExchange, status: Int) {
-        guard let accessLog = shared.accessLog else { return }
-        let head = exchange.clientHead
+        guard let accessLog = shared.accessLog, let head = exchange.clientHead else { return }
         let forwardedFor = (head.values("x-forwarded-for") + [clientIP]).joined(separator: ", ")
         accessLog.log(AccessRecord(
             timestampNanoseconds: Self.wallNanoseconds(), remoteAddr: clientIP, httpHost: exchange.host,

@@ -21,10 +21,10 @@ extension ClientHandler {
         exchange.responseKeepsClient = !endsWithClose
         let keepAlive = exchange.keepAlive && !endsWithClose
         let smallBody = head.contentLength.map { $0 <= Self.gatheredBodyLimit ? $0 : 0 } ?? 0
-        var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32 + smallBody)
-        ForwardedHeaders.clientResponse(head, clientMinorVersion: exchange.clientHead.minorVersion, keepAlive: keepAlive,
-                                        dropTransferEncoding: dechunked, into: &out)
         writePendingOut(context)
+        var out = outBuffer(capacity: head.bytes.readableBytes + 32 + smallBody, context: context)
+        ForwardedHeaders.clientResponse(head, clientMinorVersion: exchange.clientMinorVersion, keepAlive: keepAlive,
+                                        dropTransferEncoding: dechunked, into: &out)
         pendingOut = out
     }
 
@@ -76,6 +76,7 @@ extension ClientHandler {
         let keepOpen = exchange.keepAlive && exchange.requestEnded && exchange.responseKeepsClient
         logAccess(exchange, status: status)
         self.exchange = nil
+        spareHead = exchange.upstreamHead
         writePendingOut(context)
         context.flush()
         if keepOpen {

@@ -57,8 +57,7 @@ extension ClientHandler {
 
     private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange, flushNow: Bool) {
         exchange.upstream = connection
-        let head = exchange.clientHead
-        connection.handler.attach(self, requestIsHead: head.method == .head, dechunk: head.minorVersion == 0)
+        connection.handler.attach(self, requestIsHead: exchange.isHeadRequest, dechunk: exchange.clientMinorVersion == 0)
         let channel = connection.channel
         connection.handler.send(exchange.upstreamHead)
         for part in exchange.pendingBody {

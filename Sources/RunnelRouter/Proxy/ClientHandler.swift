@@ -33,6 +33,10 @@ final class ClientHandler: ChannelDuplexHandler {
     /// Response bytes gathered until the next flush: a head and the small body parts after it
     /// leave in one write.
     var pendingOut: ByteBuffer?
+    /// The last response buffer written, whose storage is reused once the socket is done with it.
+    var spareOut: ByteBuffer?
+    /// The last upstream request head, likewise.
+    var spareHead: ByteBuffer?
     /// Idle upstream connections of this connection's event loop.
     var connectionPool: UpstreamConnectionPool?
     private var processing = false
@@ -217,10 +221,19 @@ final class ClientHandler: ChannelDuplexHandler {
                            head: head, host: host)
             return
         }
-        let upstreamHead = ForwardedHeaders.upstreamRequest(head, clientIP: clientIP, proto: listener.proto, requestID: requestID,
-                                                            allocator: context.channel.allocator)
+        let capacity = head.bytes.readableBytes + ForwardedHeaders.addedBytes(clientIP: clientIP, proto: listener.proto)
+        var upstreamHead: ByteBuffer
+        if var spare = spareHead {
+            // The previous request's head: its storage is reused once nothing else holds it.
+            spareHead = nil
+            spare.clear(minimumCapacity: capacity)
+            upstreamHead = spare
+        } else {
+            upstreamHead = context.channel.allocator.buffer(capacity: capacity)
+        }
+        ForwardedHeaders.upstreamRequest(head, clientIP: clientIP, proto: listener.proto, requestID: requestID, into: &upstreamHead)
         let exchange = ProxyExchange(
-            clientHead: head, upstreamHead: upstreamHead, requestID: requestID, host: host, pool: pool,
+            clientHead: head, keepingHead: shared.accessLog != nil, upstreamHead: upstreamHead, requestID: requestID, host: host, pool: pool,
             hashKey: HashKeyExtraction.key(for: pool.balancerKind, head: head, clientIP: clientIP),
             retryBudget: settings.retryBudget.timeAmount)
         self.exchange = exchange

@@ -6,8 +6,7 @@ import NIOCore
 enum ForwardedHeaders {
     /// The request head sent upstream (always HTTP/1.1, so the upstream connection can be kept).
     static func upstreamRequest(_ head: RequestHead, clientIP: String, proto: String, requestID: RequestID,
-                                allocator: ByteBufferAllocator) -> ByteBuffer {
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + clientIP.utf8.count + proto.utf8.count + 96)
+                                into out: inout ByteBuffer) {
         head.bytes.withUnsafeReadableBytes { raw in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<head.targetEnd]))
             out.writeStaticString(" HTTP/1.1\r\n")
@@ -40,8 +39,10 @@ enum ForwardedHeaders {
             requestID.write(to: &out)
         }
         out.writeStaticString("\r\n\r\n")
-        return out
     }
+
+    /// Room `upstreamRequest` needs beyond the client's head.
+    static func addedBytes(clientIP: String, proto: String) -> Int { clientIP.utf8.count + proto.utf8.count + 96 }
 
     /// Writes the response head for the client: the client's HTTP version, the upstream's status
     /// and headers minus hop-by-hop ones, and `Connection` as the client connection will behave.

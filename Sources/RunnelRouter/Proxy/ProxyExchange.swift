@@ -3,7 +3,11 @@ import NIOCore
 /// One client request on its way through the router: what was asked, which servers were tried,
 /// how far the request and the response have got. Lives on the client connection's event loop.
 final class ProxyExchange {
-    let clientHead: RequestHead
+    /// The client's head, kept only for the access log: holding it keeps the whole read buffer
+    /// it lies in alive, which would stop the socket's receive buffer from being reused.
+    let clientHead: RequestHead?
+    let clientMinorVersion: Int
+    let isHeadRequest: Bool
     /// The head as sent upstream (sent again as it is on a retry).
     let upstreamHead: ByteBuffer
     let requestID: RequestID
@@ -37,9 +41,11 @@ final class ProxyExchange {
     /// A 502/503/504 being retried: its body is not forwarded.
     var discardingResponse = false
 
-    init(clientHead: RequestHead, upstreamHead: ByteBuffer, requestID: RequestID, host: String, pool: UpstreamPool,
+    init(clientHead: RequestHead, keepingHead: Bool, upstreamHead: ByteBuffer, requestID: RequestID, host: String, pool: UpstreamPool,
          hashKey: UInt64?, retryBudget: TimeAmount) {
-        self.clientHead = clientHead
+        self.clientHead = keepingHead ? clientHead : nil
+        clientMinorVersion = clientHead.minorVersion
+        isHeadRequest = clientHead.method == .head
         self.upstreamHead = upstreamHead
         self.requestID = requestID
         self.host = host
