@@ -37,12 +37,15 @@ extension ClientHandler {
         } else {
             writePendingOut(context)
             context.write(wrapOutboundOut(part), promise: nil)
+            unflushed = true
         }
     }
 
+    /// Flushes what this read of the upstream produced; nothing when the response's end did already.
     func upstreamReadComplete() {
-        guard let context else { return }
+        guard let context, unflushed || pendingOut != nil else { return }
         writePendingOut(context)
+        unflushed = false
         context.flush()
     }
 
@@ -78,6 +81,7 @@ extension ClientHandler {
         self.exchange = nil
         spareHead = exchange.upstreamHead
         writePendingOut(context)
+        unflushed = false
         context.flush()
         if keepOpen {
             readyForNextRequest()

@@ -33,6 +33,8 @@ final class ClientHandler: ChannelDuplexHandler {
     /// Response bytes gathered until the next flush: a head and the small body parts after it
     /// leave in one write.
     var pendingOut: ByteBuffer?
+    /// Body parts were written to the client since the last flush.
+    var unflushed = false
     /// The last response buffer written, whose storage is reused once the socket is done with it.
     var spareOut: ByteBuffer?
     /// The last upstream request head, likewise.
