@@ -33,8 +33,7 @@ struct BodyFraming {
             let byte = bytes[index]
             switch state {
             case .remaining(let left):
-                let taken = min(left, count - index)
-                data(index..<index + taken)
+                let taken = Self.pass(left, from: index, count: count, data)
                 index += taken
                 state = left == taken ? .done : .remaining(left - taken)
             case .untilClose:
@@ -69,8 +68,7 @@ struct BodyFraming {
                 state = size == 0 ? .trailerStart : .chunkData(size)
                 index += 1
             case .chunkData(let left):
-                let taken = min(left, count - index)
-                data(index..<index + taken)
+                let taken = Self.pass(left, from: index, count: count, data)
                 index += taken
                 state = left == taken ? .chunkDataCR : .chunkData(left - taken)
             case .chunkDataCR:
@@ -98,6 +96,14 @@ struct BodyFraming {
             }
         }
         return index
+    }
+
+    /// Reports up to `left` data bytes from `index`; returns how many there were.
+    @inline(__always)
+    private static func pass(_ left: Int, from index: Int, count: Int, _ data: (Range<Int>) -> Void) -> Int {
+        let taken = min(left, count - index)
+        data(index..<index + taken)
+        return taken
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {

@@ -17,14 +17,10 @@ struct RequestHead {
     private(set) var method = Method.other
     private(set) var hostValue: Range<Int>?
     private(set) var requestIDValue: Range<Int>?
-    private(set) var contentLength: Int?
-    private(set) var chunked = false
-    private(set) var connectionClose = false
-    private(set) var connectionKeepAlive = false
     private(set) var expectsContinue = false
-    /// Header lines not forwarded upstream (hop-by-hop, `Expect`, `X-Forwarded-Proto`); a
-    /// client's `X-Forwarded-For` (merged) or `Connection` options require a re-scan.
-    private(set) var dropped = DroppedLines()
+    /// Framing, connection and hop-by-hop lines; `Expect` and `X-Forwarded-Proto` are dropped
+    /// too, and a client's `X-Forwarded-For` (merged) requires a re-scan.
+    private(set) var fields = FramingFields()
 
     private init(bytes: ByteBuffer) { self.bytes = bytes }
 
@@ -59,47 +55,29 @@ struct RequestHead {
         }
         minorVersion = Int(raw[index + 7] - UInt8(ascii: "0"))
         headersStart = index + 10
-        var transferEncoding = false
         try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, lineEnd in
-            switch HeaderName.classify(raw, nameStart, nameEnd) {
+            let name = HeaderName.classify(raw, nameStart, nameEnd)
+            if try fields.take(name, raw, nameStart: nameStart, valueStart: valueStart, valueEnd: valueEnd, lineEnd: lineEnd) { return }
+            switch name {
             case .host:
                 guard hostValue == nil else { throw HeadError(offset: nameStart, message: "more than one Host header") }
                 hostValue = valueStart..<valueEnd
-            case .contentLength:
-                guard let length = HeadScanner.decimal(raw, valueStart, valueEnd), contentLength == nil || contentLength == length else {
-                    throw HeadError(offset: valueStart, message: "invalid Content-Length")
-                }
-                contentLength = length
-            case .transferEncoding:
-                transferEncoding = true
-                chunked = HeadScanner.endsWithChunked(raw, valueStart, valueEnd)
-            case .connection:
-                dropped.add(nameStart..<lineEnd)
-                HeadScanner.forEachListItem(raw, valueStart, valueEnd) { start, end in
-                    if HeadScanner.equals(raw, start, end, "close") {
-                        connectionClose = true
-                    } else if HeadScanner.equals(raw, start, end, "keep-alive") {
-                        connectionKeepAlive = true
-                    } else {
-                        dropped.requireScan()  // names more headers to drop
-                    }
-                }
             case .expect:
-                dropped.add(nameStart..<lineEnd)
+                fields.dropped.add(nameStart..<lineEnd)
                 if HeadScanner.equals(raw, valueStart, valueEnd, "100-continue") { expectsContinue = true }
-            case .forwardedProto, .hopByHop:
-                dropped.add(nameStart..<lineEnd)
+            case .forwardedProto:
+                fields.dropped.add(nameStart..<lineEnd)
             case .forwardedFor:
-                dropped.requireScan()
+                fields.dropped.requireScan()
             case .requestID:
                 if requestIDValue == nil && valueEnd > valueStart { requestIDValue = valueStart..<valueEnd }
-            case .other:
+            default:
                 break
             }
         }
         // A body framed two ways, or by a coding the router cannot find the end of, could be read
         // differently by the upstream: refused (RFC 9112 §6.1, request smuggling).
-        if transferEncoding && (!chunked || contentLength != nil) {
+        if fields.transferEncoding && (!fields.chunked || fields.contentLength != nil) {
             throw HeadError(offset: headersStart, message: "unsupported Transfer-Encoding")
         }
     }
@@ -120,7 +98,10 @@ struct RequestHead {
         }
     }
 
-    var keepAlive: Bool { minorVersion > 0 ? !connectionClose : connectionKeepAlive && !connectionClose }
+    var contentLength: Int? { fields.contentLength }
+    var chunked: Bool { fields.chunked }
+    var dropped: DroppedLines { fields.dropped }
+    var keepAlive: Bool { fields.keepsConnection(minorVersion: minorVersion) }
     var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
     var isIdempotent: Bool { method != .other }
 

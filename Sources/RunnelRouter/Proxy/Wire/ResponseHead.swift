@@ -9,13 +9,7 @@ struct ResponseHead {
     private(set) var minorVersion = 1
     /// Just past the status line's CRLF.
     private(set) var headersStart = 0
-    private(set) var contentLength: Int?
-    private(set) var transferEncoding = false
-    private(set) var chunked = false
-    private(set) var connectionClose = false
-    private(set) var connectionKeepAlive = false
-    /// Headers that must not reach the client (`Connection`, `Keep-Alive`, …).
-    private(set) var dropped = DroppedLines()
+    private(set) var fields = FramingFields()
 
     private init(bytes: ByteBuffer) { self.bytes = bytes }
 
@@ -58,37 +52,19 @@ struct ResponseHead {
         }
         headersStart = index + 2
         try HeadScanner.forEachField(raw, from: headersStart) { nameStart, nameEnd, valueStart, valueEnd, lineEnd in
-            switch HeaderName.classify(raw, nameStart, nameEnd) {
-            case .contentLength:
-                guard let length = HeadScanner.decimal(raw, valueStart, valueEnd), contentLength == nil || contentLength == length else {
-                    throw HeadError(offset: valueStart, message: "invalid Content-Length")
-                }
-                contentLength = length
-            case .transferEncoding:
-                transferEncoding = true
-                chunked = HeadScanner.endsWithChunked(raw, valueStart, valueEnd)
-            case .connection:
-                dropped.add(nameStart..<lineEnd)
-                HeadScanner.forEachListItem(raw, valueStart, valueEnd) { start, end in
-                    if HeadScanner.equals(raw, start, end, "close") {
-                        connectionClose = true
-                    } else if HeadScanner.equals(raw, start, end, "keep-alive") {
-                        connectionKeepAlive = true
-                    } else {
-                        dropped.requireScan()  // names more headers to drop
-                    }
-                }
-            case .hopByHop:
-                dropped.add(nameStart..<lineEnd)
-            default:
-                break
-            }
+            _ = try fields.take(HeaderName.classify(raw, nameStart, nameEnd), raw,
+                                nameStart: nameStart, valueStart: valueStart, valueEnd: valueEnd, lineEnd: lineEnd)
         }
-        if transferEncoding && contentLength != nil {
+        if fields.transferEncoding && fields.contentLength != nil {
             throw HeadError(offset: headersStart, message: "both Transfer-Encoding and Content-Length")
         }
     }
 
+    var contentLength: Int? { fields.contentLength }
+    var transferEncoding: Bool { fields.transferEncoding }
+    var chunked: Bool { fields.chunked }
+    var dropped: DroppedLines { fields.dropped }
+
     /// The server lets the connection carry another request.
-    var keepsConnection: Bool { minorVersion > 0 ? !connectionClose : connectionKeepAlive && !connectionClose }
+    var keepsConnection: Bool { fields.keepsConnection(minorVersion: minorVersion) }
 }
