@@ -64,7 +64,7 @@ struct BodyFraming {
                 }
                 index += 1
             case .chunkSizeLF(let size):
-                guard byte == HeadScanner.lf else { throw HeadError(offset: index, message: "CR without LF") }
+                try Self.expectLF(byte, at: index)
                 state = size == 0 ? .trailerStart : .chunkData(size)
                 index += 1
             case .chunkData(let left):
@@ -76,7 +76,7 @@ struct BodyFraming {
                 state = .chunkDataLF
                 index += 1
             case .chunkDataLF:
-                guard byte == HeadScanner.lf else { throw HeadError(offset: index, message: "CR without LF") }
+                try Self.expectLF(byte, at: index)
                 state = .chunkSize(0, digits: 0)
                 index += 1
             case .trailerStart:
@@ -86,16 +86,21 @@ struct BodyFraming {
                 if byte == HeadScanner.cr { state = .trailerLF }
                 index += 1
             case .trailerLF:
-                guard byte == HeadScanner.lf else { throw HeadError(offset: index, message: "CR without LF") }
+                try Self.expectLF(byte, at: index)
                 state = .trailerStart
                 index += 1
             case .finalLF:
-                guard byte == HeadScanner.lf else { throw HeadError(offset: index, message: "CR without LF") }
+                try Self.expectLF(byte, at: index)
                 state = .done
                 return index + 1
             }
         }
         return index
+    }
+
+    @inline(__always)
+    private static func expectLF(_ byte: UInt8, at index: Int) throws {
+        guard byte == HeadScanner.lf else { throw HeadError(offset: index, message: "CR without LF") }
     }
 
     /// Reports up to `left` data bytes from `index`; returns how many there were.

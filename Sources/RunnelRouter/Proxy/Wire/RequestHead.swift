@@ -3,7 +3,7 @@ import NIOCore
 /// A client's request head, left as the bytes it arrived in, with the positions and facts the
 /// router acts on found in one strict pass (RFC 9112 §3, §5, §6). Everything else stays bytes and is
 /// forwarded as it came.
-struct RequestHead {
+struct RequestHead: ParsedHead {
     enum Method { case get, head, otherIdempotent, other }
 
     /// The whole head, request line through the blank line; positions below index into it.
@@ -22,16 +22,9 @@ struct RequestHead {
     /// too, and a client's `X-Forwarded-For` (merged) requires a re-scan.
     private(set) var fields = FramingFields()
 
-    private init(bytes: ByteBuffer) { self.bytes = bytes }
+    init(bytes: ByteBuffer) { self.bytes = bytes }
 
-    /// Parses `bytes`, which hold exactly one head (as found by `HeadScanner.headLength`).
-    static func parse(_ bytes: ByteBuffer) throws -> RequestHead {
-        var head = RequestHead(bytes: bytes)
-        try bytes.withUnsafeReadableBytes { raw in try head.read(raw) }
-        return head
-    }
-
-    private mutating func read(_ raw: UnsafeRawBufferPointer) throws {
+    mutating func read(_ raw: UnsafeRawBufferPointer) throws {
         let count = raw.count
         var index = 0
         while index < count && HeadScanner.isToken(raw[index]) { index += 1 }

@@ -2,7 +2,7 @@ import NIOCore
 
 /// An upstream's response head, left as bytes, with what the router needs to frame the body,
 /// decide on keep-alive and drop hop-by-hop headers, found in one strict pass.
-struct ResponseHead {
+struct ResponseHead: ParsedHead {
     /// The whole head, status line through the blank line; positions below index into it.
     let bytes: ByteBuffer
     private(set) var status = 0
@@ -11,18 +11,12 @@ struct ResponseHead {
     private(set) var headersStart = 0
     private(set) var fields = FramingFields()
 
-    private init(bytes: ByteBuffer) { self.bytes = bytes }
+    init(bytes: ByteBuffer) { self.bytes = bytes }
 
     /// The status line after the version (" 200 OK\r\n") starts here.
     static let afterVersion = 8
 
-    static func parse(_ bytes: ByteBuffer) throws -> ResponseHead {
-        var head = ResponseHead(bytes: bytes)
-        try bytes.withUnsafeReadableBytes { raw in try head.read(raw) }
-        return head
-    }
-
-    private mutating func read(_ raw: UnsafeRawBufferPointer) throws {
+    mutating func read(_ raw: UnsafeRawBufferPointer) throws {
         let count = raw.count
         guard count >= 14, raw[0] == UInt8(ascii: "H"), HeadScanner.equals(raw, 0, 7, "http/1."),
               raw[7] == UInt8(ascii: "0") || raw[7] == UInt8(ascii: "1"), raw[8] == HeadScanner.space else {
