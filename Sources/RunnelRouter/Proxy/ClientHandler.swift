@@ -13,7 +13,7 @@ final class ClientHandler: ChannelDuplexHandler {
     let shared: ProxyShared
     let listener: ListenerConfig
     let settings: ProxyDefaults
-    let headerTimer: HeaderTimeoutHandler
+    let headerTimer: HeaderDeadline
     var context: ChannelHandlerContext?
     var clientIP = "-"
     var exchange: ProxyExchange?
@@ -48,23 +48,34 @@ final class ClientHandler: ChannelDuplexHandler {
     /// Body parts up to this size are copied behind the response head instead of written apart.
     static let gatheredBodyLimit = 4096
 
-    init(shared: ProxyShared, listener: ListenerConfig, settings: ProxyDefaults, headerTimer: HeaderTimeoutHandler) {
+    init(shared: ProxyShared, listener: ListenerConfig, settings: ProxyDefaults) {
         self.shared = shared
         self.listener = listener
         self.settings = settings
-        self.headerTimer = headerTimer
+        headerTimer = HeaderDeadline(headerTimeout: settings.clientHeaderTimeout.timeAmount,
+                                     idleTimeout: settings.clientIdleTimeout.timeAmount)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientIP = context.channel.remoteAddress?.ipAddress ?? "-"
         connectionPool = shared.connectionPool(on: context.eventLoop)
+        headerTimer.attach(context)
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        headerTimer.stop()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        headerTimer.awaitNextRequest()
+        context.fireChannelActive()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inClientRead = true
+        headerTimer.bytesArrived()
         var bytes = unwrapInboundIn(data)
         if inbound == nil {
             inbound = bytes
@@ -157,6 +168,7 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        headerTimer.readComplete()
         inClientRead = false
         if upstreamNeedsFlush, let upstream = exchange?.upstream {
             upstreamNeedsFlush = false
@@ -193,6 +205,7 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        headerTimer.stop()
         inbound = nil
         if let exchange {
             // The client left before the response ended (nginx logs 499): the upstream connection

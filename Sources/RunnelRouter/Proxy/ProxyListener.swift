@@ -1,10 +1,10 @@
 import NIOCore
 import NIOPosix
 
-/// Binds one listener. Each connection gets two handlers: the header/idle deadline and the proxy
-/// handler (with the defaults current at accept time), which reads HTTP/1.1 itself from the raw
-/// bytes: no codec handlers, no per-part messages through the pipeline. Pipelined requests are
-/// ordered by the proxy handler itself.
+/// Binds one listener. Each connection gets one handler: the proxy handler (with the defaults
+/// current at accept time), which keeps the header/idle deadline and reads HTTP/1.1 itself from
+/// the raw bytes: no codec handlers, no per-part messages through the pipeline. Pipelined requests
+/// are ordered by the proxy handler itself.
 enum ProxyListener {
     static func bind(_ listener: ListenerConfig, shared: ProxyShared) async throws -> any Channel {
         try await ServerBootstrap(group: shared.group)
@@ -14,12 +14,8 @@ enum ProxyListener {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let settings = shared.defaults
-                    let timer = HeaderTimeoutHandler(headerTimeout: settings.clientHeaderTimeout.timeAmount,
-                                                     idleTimeout: settings.clientIdleTimeout.timeAmount)
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(timer)
-                    try pipeline.addHandler(ClientHandler(shared: shared, listener: listener, settings: settings, headerTimer: timer))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientHandler(shared: shared, listener: listener, settings: shared.defaults))
                 }
             }
             .bind(host: listener.address.host, port: listener.address.port)
