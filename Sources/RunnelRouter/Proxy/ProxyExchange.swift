@@ -1,12 +1,16 @@
 import NIOCore
-import NIOHTTP1
 
 /// One client request on its way through the router: what was asked, which servers were tried,
 /// how far the request and the response have got. Lives on the client connection's event loop.
 final class ProxyExchange {
-    let clientHead: HTTPRequestHead
-    let upstreamHead: HTTPRequestHead
-    let requestID: String
+    /// The client's head, kept only for the access log: holding it keeps the whole read buffer
+    /// it lies in alive, which would stop the socket's receive buffer from being reused.
+    let clientHead: RequestHead?
+    let clientMinorVersion: Int
+    let isHeadRequest: Bool
+    /// The head as sent upstream (sent again as it is on a retry).
+    let upstreamHead: ByteBuffer
+    let requestID: RequestID
     let host: String
     let pool: UpstreamPool
     let hashKey: UInt64?
@@ -20,7 +24,7 @@ final class ProxyExchange {
     var server: UpstreamServer?
     var upstream: UpstreamConnection?
     var attemptStarted: NIODeadline
-    /// Body parts that arrived before an upstream connection was ready.
+    /// Body bytes (as framed by the client) that arrived before an upstream connection was ready.
     var pendingBody: [ByteBuffer] = []
     var requestEnded = false
     var requestBodyBytes = 0
@@ -28,6 +32,8 @@ final class ProxyExchange {
     var bodySentUpstream = false
     var responseStatus: Int?
     var responseHeadSent = false
+    /// False once the response's body is known to run to the connection's close.
+    var responseKeepsClient = true
     var responseBytes = 0
     var upstreamStatuses: [Int] = []
     var upstreamAddrs: [String] = []
@@ -35,28 +41,23 @@ final class ProxyExchange {
     /// A 502/503/504 being retried: its body is not forwarded.
     var discardingResponse = false
 
-    init(clientHead: HTTPRequestHead, upstreamHead: HTTPRequestHead, requestID: String, host: String, pool: UpstreamPool,
+    init(clientHead: RequestHead, keepingHead: Bool, upstreamHead: ByteBuffer, requestID: RequestID, host: String, pool: UpstreamPool,
          hashKey: UInt64?, retryBudget: TimeAmount) {
-        self.clientHead = clientHead
+        self.clientHead = keepingHead ? clientHead : nil
+        clientMinorVersion = clientHead.minorVersion
+        isHeadRequest = clientHead.method == .head
         self.upstreamHead = upstreamHead
         self.requestID = requestID
         self.host = host
         self.pool = pool
         self.hashKey = hashKey
-        keepAlive = clientHead.isKeepAlive
-        idempotent = Self.isIdempotent(clientHead.method)
-        hasBody = clientHead.headers.contains(name: "transfer-encoding")
-            || (clientHead.headers.first(name: "content-length").flatMap(Int.init) ?? 0) > 0
+        keepAlive = clientHead.keepAlive
+        idempotent = clientHead.isIdempotent
+        hasBody = clientHead.hasBody
+        requestEnded = !hasBody
         started = .now()
         attemptStarted = started
         retryDeadline = started + retryBudget
-    }
-
-    private static func isIdempotent(_ method: HTTPMethod) -> Bool {
-        switch method {
-        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: return true
-        default: return false
-        }
     }
 
     /// Retrying is safe only while no body byte left and the method may be repeated.

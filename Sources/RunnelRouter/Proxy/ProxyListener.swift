@@ -1,11 +1,10 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
-/// Binds one listener. Each connection gets: header/idle deadline, HTTP codec with header size
-/// limits, and the proxy handler with the defaults current at accept time. Pipelined requests are
-/// ordered by the proxy handler itself: NIO's pipelining handler pauses reading around every
-/// response, which costs two epoll_ctl calls per request.
+/// Binds one listener. Each connection gets one handler: the proxy handler (with the defaults
+/// current at accept time), which keeps the header/idle deadline and reads HTTP/1.1 itself from
+/// the raw bytes: no codec handlers, no per-part messages through the pipeline. Pipelined requests
+/// are ordered by the proxy handler itself.
 enum ProxyListener {
     static func bind(_ listener: ListenerConfig, shared: ProxyShared) async throws -> any Channel {
         try await ServerBootstrap(group: shared.group)
@@ -15,18 +14,8 @@ enum ProxyListener {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let settings = shared.defaults
-                    var limits = NIOHTTPDecoderLimitConfiguration()
-                    limits.maxHeaderListSize = settings.maxHeaderSize
-                    limits.maxHeaderFieldSize = settings.maxHeaderSize
-                    let timer = HeaderTimeoutHandler(headerTimeout: settings.clientHeaderTimeout.timeAmount,
-                                                     idleTimeout: settings.clientIdleTimeout.timeAmount)
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(timer)
-                    try pipeline.addHandler(HTTPResponseEncoder())
-                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
-                    try pipeline.addHandler(ClientHandler(shared: shared, listener: listener, settings: settings, headerTimer: timer))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientHandler(shared: shared, listener: listener, settings: shared.defaults))
                 }
             }
             .bind(host: listener.address.host, port: listener.address.port)

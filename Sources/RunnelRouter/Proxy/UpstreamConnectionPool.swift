@@ -24,13 +24,11 @@ final class UpstreamConnectionPool {
 
     /// Parks a connection that finished a response cleanly; closes it when the pool is full.
     func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount) {
-        var list = idle[connection.address] ?? []
-        guard list.count < limit, connection.channel.isActive else {
+        guard idle[connection.address, default: []].count < limit, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
         }
-        list.append((connection, .now()))
-        idle[connection.address] = list
+        idle[connection.address, default: []].append((connection, .now()))  // in place: no copy of the list
         if sweep == nil || idleTimeout != self.idleTimeout { startSweeping(every: idleTimeout) }
     }
 

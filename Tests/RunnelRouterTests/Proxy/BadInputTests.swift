@@ -67,6 +67,18 @@ import Testing
         #expect(upstream.requestCount == 0)
     }
 
+    @Test func aSilentKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
+        let upstream = try await TestUpstream.start(name: "up")
+        let router = try await router(upstreamPort: upstream.port, extra: "client_idle_timeout = \"300ms\"")
+        defer { Task { await router.stop(); await upstream.stop() } }
+        let connection = try await RawConnection.connect(port: router.proxyPort)
+        try await connection.send(RouterHarness.request("GET", "/", host: "app"))
+        #expect(try await connection.readResponse().status == 200)
+        // Nothing more is sent: the router closes without answering (no 408 for an idle wait).
+        let rest = try await connection.readUntilClosed(timeout: .seconds(5))
+        #expect(rest.isEmpty)
+    }
+
     @Test func clientDisconnectingMidBodyLeaksNothing() async throws {
         let upstream = try await TestUpstream.start(name: "up")
         let router = try await router(upstreamPort: upstream.port)

@@ -1,12 +1,10 @@
 import NIOCore
 
-/// Sits below the HTTP decoder and watches raw bytes while the connection waits for a request
-/// head. A silent keep-alive connection is closed after the idle timeout; a client that started
-/// a head but dribbles it (slowloris) gets 408 after the header timeout, counted from its first byte.
-final class HeaderTimeoutHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
+/// The client connection's deadline while it waits for a request head, kept by the proxy handler
+/// (not a handler of its own: one handler per connection). A silent keep-alive connection is
+/// closed after the idle timeout; a client that started a head but dribbles it (slowloris) gets
+/// 408 after the header timeout, counted from its first byte.
+final class HeaderDeadline {
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private var context: ChannelHandlerContext?
@@ -23,38 +21,33 @@ final class HeaderTimeoutHandler: ChannelInboundHandler {
         self.idleTimeout = idleTimeout
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    /// The connection's handler was added; `context` closes the connection when time is up.
+    func attach(_ context: ChannelHandlerContext) {
         self.context = context
         if context.channel.isActive { awaitNextRequest() }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        awaitNextRequest()
-        context.fireChannelActive()
+    func stop() {
+        timer?.cancel()
+        timer = nil
+        context = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    /// Bytes arrived (before the handler looks at them).
+    func bytesArrived() {
         if waitingForHead && !headStarted {
             headStarted = true
             headStart = .now()
         }
-        context.fireChannelRead(data)
     }
 
-    /// Only a head still incomplete after the decoder saw this read needs the header deadline;
-    /// the usual head arrives whole in one read and costs no timer.
-    func channelReadComplete(context: ChannelHandlerContext) {
+    /// Only a head still incomplete after a read needs the header deadline; the usual head
+    /// arrives whole in one read and costs no timer.
+    func readComplete() {
         if waitingForHead && headStarted { arm(headStart + headerTimeout) }
-        context.fireChannelReadComplete()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-        context.fireChannelInactive()
-    }
-
-    /// The decoder produced a request head: no deadline while the request is served.
+    /// A request head was read: no deadline while the request is served.
     func headReceived() {
         waitingForHead = false
     }
@@ -87,7 +80,7 @@ final class HeaderTimeoutHandler: ChannelInboundHandler {
         if headStarted {
             // A head begun but not finished in time: slowloris, or a client stuck mid-header.
             let response = LocalResponse(status: .requestTimeout, message: "request headers not received in time")
-            context.writeAndFlush(NIOAny(response.rawBytes(closing: true)), promise: nil)
+            context.writeAndFlush(NIOAny(response.rawBytes(keepAlive: false)), promise: nil)
         }
         context.close(promise: nil)
     }
