@@ -52,7 +52,7 @@ public struct ESBulkAction: Sendable {
         }
         if let deterministicID {
             writer.key(Self.idKey)
-            writer.string(ByteString(deterministicID.id(for: message)))
+            deterministicID.withID(for: message) { writer.string($0) }
         } else if let id {
             let rendered = id.render(message)
             if !rendered.isEmpty {

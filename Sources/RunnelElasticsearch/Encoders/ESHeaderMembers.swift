@@ -17,9 +17,11 @@ struct ESHeaderMembers: Sendable {
         writer.key(key)
         switch part {
         case .uuid:
-            var text: [UInt8] = []
-            message.uuid?.appendCanonicalText(to: &text)
-            writer.string(ByteString(text))
+            if let uuid = message.uuid {
+                uuid.withCanonicalText { writer.string($0) }
+            } else {
+                writer.string(ByteString.empty)
+            }
         case .timestamp:
             let second = message.timestamp >= 0 ? message.timestamp / 1_000_000_000 : (message.timestamp + 1) / 1_000_000_000 - 1
             let text = lastTimestamp.text(forSecond: second) {

@@ -12,7 +12,7 @@ public struct ESJsonEncoder: Encoder {
     let headers: ESHeaderMembers
     let dynamicFields: ESDynamicFields
     /// Header keys, for the dynamic fields' collision check.
-    let headerKeys: [[UInt8]]
+    let headerKeys: ESReservedKeys
 
     /// `keys` renames header members (`field_mappings`); `parts` chooses and orders them.
     public init(action: ESBulkAction, parts: [ESMessagePart] = ESMessagePart.all, keys: [ESMessagePart: String] = [:],
@@ -26,7 +26,7 @@ public struct ESJsonEncoder: Encoder {
         self.parts = chosen
         headers = try ESHeaderMembers(timestampFormat: timestampFormat)
         self.dynamicFields = dynamicFields
-        headerKeys = chosen.filter { $0.0 != .dynamicFields }.map { Array($0.1.name.utf8) }
+        headerKeys = ESReservedKeys(chosen.filter { $0.0 != .dynamicFields }.map { Array($0.1.name.utf8) })
     }
 
     public func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure) {
