@@ -20,6 +20,10 @@ public struct DeterministicDocumentID: Sendable {
         self.parts = templates
     }
 
+    init(templates: [InterpolatedTemplate]) {
+        parts = templates
+    }
+
     public func id(for message: Message) -> [UInt8] {
         withID(for: message) { Array($0) }
     }

@@ -13,6 +13,10 @@ struct ESHeaderMembers: Sendable {
         self.timestampFormat = try InterpolatedTemplate(timestampFormat.contains("%") ? "%{\(timestampFormat)}" : timestampFormat)
     }
 
+    init(timestampTemplate: InterpolatedTemplate) {
+        timestampFormat = timestampTemplate
+    }
+
     func write(_ part: ESMessagePart, key: JSONKey, of message: Message, into writer: inout JSONWriter) {
         writer.key(key)
         switch part {

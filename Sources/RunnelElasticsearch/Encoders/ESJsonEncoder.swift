@@ -7,12 +7,12 @@ public struct ESJsonEncoder: Encoder {
     public static let defaultKeys: [ESMessagePart: String] = Dictionary(
         uniqueKeysWithValues: ESMessagePart.allCases.map { ($0, $0.rawValue) })
 
-    let action: ESBulkAction
-    let parts: [(part: ESMessagePart, key: JSONKey)]
-    let headers: ESHeaderMembers
-    let dynamicFields: ESDynamicFields
+    var action: ESBulkAction
+    var parts: [(part: ESMessagePart, key: JSONKey)]
+    var headers: ESHeaderMembers
+    var dynamicFields: ESDynamicFields
     /// Header keys, for the dynamic fields' collision check.
-    let headerKeys: ESReservedKeys
+    var headerKeys: ESReservedKeys
 
     /// `keys` renames header members (`field_mappings`); `parts` chooses and orders them.
     public init(action: ESBulkAction, parts: [ESMessagePart] = ESMessagePart.all, keys: [ESMessagePart: String] = [:],

@@ -19,6 +19,7 @@ final class BulkExchange: Sendable {
     let retryPolicy: RetryPolicy
     let stats: ElasticsearchOutputStats
     let context: OutputContext
+    let bodies: BodyBuffers
     var logger: Logger { context.logger }
     var outputName: String { context.name }
     /// Whether the last request failed, so an outage is logged once when it starts and once when it ends.
@@ -34,15 +35,22 @@ final class BulkExchange: Sendable {
         self.retryPolicy = retryPolicy
         self.stats = stats
         self.context = context
+        bodies = BodyBuffers(keep: limiter.maximum + OutputLoop.encodeAhead)
     }
 
     /// Encodes `entries` into one body, waits for a slot under the concurrency limit (so the next
     /// bodies are encoded while the limit's requests are out), sends it and settles every item.
     func send(_ entries: [PendingEntry]) async {
         let encodeStart = ContinuousClock.now
-        let (body, items) = encode(entries)
-        let encodeTime = ContinuousClock.now - encodeStart
-        stats.update { $0.encodeTime += encodeTime }
+        var body = bodies.take(capacity: entries.reduce(0) { $0 + $1.bytes } + 4096)
+        let items = encode(entries, into: &body)
+        stats.update { $0.encodeTime += ContinuousClock.now - encodeStart }
+        await send(items, body: body)
+        // The items, slices of the body, are gone: its storage can carry another request.
+        bodies.give(body)
+    }
+
+    private func send(_ items: [BulkItem], body: [UInt8]) async {
         guard !items.isEmpty else { return }
         guard await limiter.acquire() else {
             // The output is stopping: the items stay unconfirmed, held for a retry.
@@ -70,14 +78,13 @@ final class BulkExchange: Sendable {
     /// task, so requests encode in parallel) and copies in the items already encoded; a message
     /// the encoder refuses is dropped as `encode_failed`, one whose output is not an action and a
     /// document as `not_bulk_format`. Held bytes move from the estimate to the real size.
-    private func encode(_ entries: [PendingEntry]) -> (body: [UInt8], items: [BulkItem]) {
-        var body: [UInt8] = []
-        body.reserveCapacity(entries.reduce(0) { $0 + $1.bytes } + 4096)
+    private func encode(_ entries: [PendingEntry], into body: inout [UInt8]) -> [BulkItem] {
         // Items are sliced from the body once it is complete: a slice taken earlier would share
         // the buffer and make every later append copy it.
         var placed: [(entry: Int, end: Int, layout: BulkItem.Layout)] = []
         placed.reserveCapacity(entries.count)
         var change = 0
+        let encoder = context.useFraming ? nil : (context.encoder as? any ESTaskLocalCopy)?.taskLocalCopy()
         entries.withUnsafeBufferPointer { entries in
             for index in entries.indices {
                 let start = body.count
@@ -86,7 +93,7 @@ final class BulkExchange: Sendable {
                     body.append(contentsOf: item.lines)
                     placed.append((index, body.count, item.layout))
                 case .message(let tracker, let position, let estimate):
-                    let encoded = tracker.messages.withUnsafeBufferPointer { context.encodeOne($0[position], into: &body) }
+                    let encoded = tracker.messages.withUnsafeBufferPointer { encodeMessage($0[position], with: encoder, into: &body) }
                     guard encoded else {
                         tracker.dropped(position, reason: "encode_failed")
                         change -= estimate
@@ -118,7 +125,21 @@ final class BulkExchange: Sendable {
             }
             start = end
         }
-        return (body, items)
+        return items
+    }
+
+    /// One message appended to `body`; false, with nothing appended, when the encoder refuses it.
+    private func encodeMessage(_ message: borrowing Message, with encoder: (any ESTaskLocalCopy)?, into body: inout [UInt8]) -> Bool {
+        guard let encoder else { return context.encodeOne(message, into: &body) }
+        let start = body.count
+        do throws(EncodeFailure) {
+            try encoder.encode(message, into: &body)
+            return true
+        } catch {
+            body.removeSubrange(start...)
+            logger.debug("encoder refused a message", metadata: ["output": "\(outputName)", "reason": "\(error.reason)"])
+            return false
+        }
     }
 
     private func handle(status: Int, response: [UInt8], items: [BulkItem], server: Int) -> AdaptiveConcurrency.Signal {

@@ -79,7 +79,7 @@ public struct ElasticsearchOutput: OutputPlugin {
 /// requests' tasks encode the messages, in parallel, then wait for a slot under the concurrency
 /// limit). A few more requests than the limit may be open, so that bodies are encoded while the
 /// limit's requests are out rather than only after one comes back.
-private struct OutputLoop {
+struct OutputLoop {
     /// Requests beyond the concurrency limit that may be encoding or waiting with a ready body.
     static let encodeAhead = 2
 
@@ -112,7 +112,7 @@ private struct OutputLoop {
             if inputFinished && pending.isEmpty && held.isIdle { return }
 
             guard !inputFinished && held.heldBytes < options.heldBytesLimit else {
-                try? await Task.sleep(for: .milliseconds(5))
+                try? await Task.sleep(for: .milliseconds(1))
                 continue
             }
             let batch: OutputBatch?
