@@ -25,12 +25,14 @@ public struct DeterministicDocumentID: Sendable {
     }
 
     public func id(for message: Message) -> [UInt8] {
-        withID(for: message) { Array($0) }
+        var input: [UInt8] = []
+        return withID(for: message, input: &input) { Array($0) }
     }
 
-    /// Calls `body` with the id's text, built on the stack (encoders write one per document).
-    func withID<Result>(for message: Message, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        var input: [UInt8] = []
+    /// Calls `body` with the id's text, built on the stack (encoders write one per document);
+    /// `input` is where the hashed bytes are gathered (its contents are replaced).
+    func withID<Result>(for message: Message, input: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        input.removeAll(keepingCapacity: true)
         input.reserveCapacity(160 + (message.payload?.count ?? 0))
         for part in parts {
             let start = input.count

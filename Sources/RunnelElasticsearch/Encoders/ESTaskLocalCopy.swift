@@ -16,6 +16,7 @@ extension ESJsonEncoder: ESTaskLocalCopy {
         copy.headers = headers.taskLocalCopy()
         copy.dynamicFields = dynamicFields.taskLocalCopy()
         copy.headerKeys = ESReservedKeys(headerKeys.keys.map(freshBytes))
+        copy.scratch = ESEncodeScratch()
         return copy
     }
 }

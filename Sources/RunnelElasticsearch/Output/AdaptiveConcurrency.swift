@@ -43,6 +43,9 @@ final class AdaptiveConcurrency: Sendable {
 
     var limit: Int { state.withLock { $0.limit } }
 
+    /// Requests with a ready body waiting for a slot.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// True when a request may start now (and counts it as started); false while others wait.
     func tryAcquire() -> Bool {
         state.withLock { state in
