@@ -63,7 +63,7 @@ import Testing
         #expect(limiter.snapshot.limit == 5, "a response far slower than the baseline shrinks the limit")
     }
 
-    @Test func aReadyBodyWaitsForASlotAndACancelledWaiterTakesNone() async throws {
+    @Test func aReadyBodyWaitsForASlotAndACancelledWaiterTakesNone() async {
         let limiter = AdaptiveConcurrency(initial: 1, minimum: 1, maximum: 1)
         #expect(await limiter.acquire())
         let waiter = Task { await limiter.acquire() }
