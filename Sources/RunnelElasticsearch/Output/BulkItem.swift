@@ -23,38 +23,6 @@ struct BulkItem: Sendable {
         var actionLength: Int
         var isCreate: Bool
         var hasID: Bool
-
-        init(actionLength: Int, isCreate: Bool, hasID: Bool) {
-            self.actionLength = actionLength
-            self.isCreate = isCreate
-            self.hasID = hasID
-        }
-
-        /// Reads an encoder's output; nil when it is not an action line followed by a document.
-        init?(_ encoded: UnsafeRawBufferPointer) {
-            guard let base = encoded.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "\n")), encoded.count) else { return nil }
-            let newline = UnsafeRawPointer(found) - base
-            guard newline > 0, newline + 1 < encoded.count else { return nil }
-            actionLength = newline
-            isCreate = newline >= Self.createPrefix.count && memcmp(base, Self.createPrefix, Self.createPrefix.count) == 0
-            hasID = Self.contains(Self.idKey, in: UnsafeRawBufferPointer(start: base, count: newline))
-        }
-
-        /// Whether `needle` (starting with a quote) occurs in `bytes`, hopping from quote to quote.
-        private static func contains(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Bool {
-            guard let base = bytes.baseAddress, let first = needle.first else { return false }
-            var offset = 0
-            while bytes.count - offset >= needle.count {
-                guard let found = memchr(base + offset, Int32(first), bytes.count - offset - needle.count + 1) else { return false }
-                offset = UnsafeRawPointer(found) - base
-                if memcmp(base + offset, needle, needle.count) == 0 { return true }
-                offset += 1
-            }
-            return false
-        }
-
-        private static let createPrefix = Array(#"{"create""#.utf8)
-        private static let idKey = Array(#""_id""#.utf8)
     }
 
     init(lines: ArraySlice<UInt8>, layout: Layout, tracker: BatchTracker, position: Int, attempts: Int) {
@@ -87,4 +55,33 @@ struct BulkItem: Sendable {
     var action: ArraySlice<UInt8> { lines[lines.startIndex..<(lines.startIndex + actionLength)] }
     /// The document line(s) without the final newline.
     var document: ArraySlice<UInt8> { lines[(lines.startIndex + actionLength + 1)..<(lines.endIndex - 1)] }
+}
+
+// In an extension, so that the memberwise initializer stays.
+extension BulkItem.Layout {
+    /// Reads an encoder's output; nil when it is not an action line followed by a document.
+    init?(_ encoded: UnsafeRawBufferPointer) {
+        guard let base = encoded.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "\n")), encoded.count) else { return nil }
+        let newline = UnsafeRawPointer(found) - base
+        guard newline > 0, newline + 1 < encoded.count else { return nil }
+        actionLength = newline
+        isCreate = newline >= Self.createPrefix.count && memcmp(base, Self.createPrefix, Self.createPrefix.count) == 0
+        hasID = Self.contains(Self.idKey, in: UnsafeRawBufferPointer(start: base, count: newline))
+    }
+
+    /// Whether `needle` (starting with a quote) occurs in `bytes`, hopping from quote to quote.
+    private static func contains(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, let first = needle.first else { return false }
+        var offset = 0
+        while bytes.count - offset >= needle.count {
+            guard let found = memchr(base + offset, Int32(first), bytes.count - offset - needle.count + 1) else { return false }
+            offset = UnsafeRawPointer(found) - base
+            if memcmp(base + offset, needle, needle.count) == 0 { return true }
+            offset += 1
+        }
+        return false
+    }
+
+    private static let createPrefix = Array(#"{"create""#.utf8)
+    private static let idKey = Array(#""_id""#.utf8)
 }
