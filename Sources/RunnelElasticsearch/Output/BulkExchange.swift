@@ -129,7 +129,7 @@ final class BulkExchange: Sendable {
     }
 
     /// One message appended to `body`; false, with nothing appended, when the encoder refuses it.
-    private func encodeMessage(_ message: borrowing Message, with encoder: (any ESTaskLocalCopy)?, into body: inout [UInt8]) -> Bool {
+    private func encodeMessage(_ message: Message, with encoder: (any ESTaskLocalCopy)?, into body: inout [UInt8]) -> Bool {
         guard let encoder else { return context.encodeOne(message, into: &body) }
         let start = body.count
         do throws(EncodeFailure) {

@@ -16,5 +16,5 @@ enum PendingEntry: Sendable {
         }
     }
 
-    static func estimate(_ message: borrowing Message) -> Int { message.estimatedByteSize + 128 }
+    static func estimate(_ message: Message) -> Int { message.estimatedByteSize + 128 }
 }

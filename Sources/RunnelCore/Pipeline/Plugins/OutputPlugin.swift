@@ -132,7 +132,7 @@ public final class OutputContext: Sendable {
 
     /// Encodes one message (framed if asked); false, with nothing appended, when the encoder
     /// refused it. Without an encoder the message's protobuf form is written.
-    public func encodeOne(_ message: borrowing Message, into buffer: inout [UInt8]) -> Bool {
+    public func encodeOne(_ message: Message, into buffer: inout [UInt8]) -> Bool {
         let start = buffer.count
         do {
             if useFraming {
