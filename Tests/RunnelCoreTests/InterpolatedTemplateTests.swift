@@ -14,6 +14,22 @@ import Testing
             .renderString(Self.message) == "502|0.5|3|14:54:53 328 Mon Nov 14 %")
     }
 
+    @Test func numericHeaderVariablesAreDigitsAsText() throws {
+        let template = try InterpolatedTemplate("%{Timestamp}|%{Severity}|%{Pid}", missing: "none")
+        #expect(template.renderString(Self.message) == "1416840893000000000|3|none")
+        var negative = Self.message
+        negative.timestamp = -1_234_567
+        negative.pid = 0
+        negative.severity = nil
+        #expect(template.renderString(negative) == "-1234567|7|0")
+        negative.timestamp = .min
+        #expect(template.renderString(negative) == "\(Int64.min)|7|0")
+        // A transform sees the same text as the digits written directly.
+        var out: [UInt8] = []
+        template.render(Self.message, into: &out) { $0 }
+        #expect(String(decoding: out, as: UTF8.self) == "1416840893000000000|3|none")
+    }
+
     @Test func missingValuesAndTransforms() throws {
         let template = try InterpolatedTemplate("logs.%{Fields[MARATHON_APP_ID]}.%{Fields[absent]}", missing: "none")
         var out: [UInt8] = []

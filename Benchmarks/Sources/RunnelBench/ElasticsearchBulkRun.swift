@@ -19,7 +19,7 @@ enum ElasticsearchBulkRun {
         var batches: [[Message]] = []
         var batch: [Message] = []
         for number in 0..<count {
-            var message = template
+            var message = ownCopy(of: template)
             message.timestamp += Int64(number)
             message.payload = ByteString("\(number) " + (template.payload?.string ?? ""))
             batch.append(message)
@@ -70,5 +70,31 @@ enum ElasticsearchBulkRun {
         if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// The message with storage of its own, as a decoded message has: copies of one template would
+    /// share every array, and the encoding threads would contend for reference counts that real
+    /// messages never share.
+    static func ownCopy(of message: Message) -> Message {
+        // `Array(array)` would share the buffer; copying through a pointer gives a new one.
+        func fresh(_ bytes: ByteString) -> ByteString { ByteString(bytes.bytes.withUnsafeBufferPointer { Array($0) }) }
+        func own(_ text: ByteString?) -> ByteString? { text.map(fresh) }
+        var copy = message
+        copy.type = own(message.type)
+        copy.logger = own(message.logger)
+        copy.hostname = own(message.hostname)
+        copy.envVersion = own(message.envVersion)
+        copy.fields = message.fields.map { field in
+            let values: FieldValues
+            switch field.values {
+            case .string(let strings): values = .string(strings.map(fresh))
+            case .bytes(let blobs): values = .bytes(blobs.map(fresh))
+            case .integer(let integers): values = .integer(integers.withUnsafeBufferPointer { Array($0) })
+            case .double(let doubles): values = .double(doubles.withUnsafeBufferPointer { Array($0) })
+            case .bool(let bools): values = .bool(bools.withUnsafeBufferPointer { Array($0) })
+            }
+            return Field(name: fresh(field.name), representation: own(field.representation), values: values)
+        }
+        return copy
     }
 }

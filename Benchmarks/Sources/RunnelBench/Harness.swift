@@ -25,8 +25,17 @@ struct Harness {
     var seconds = 0.4
     var samples = 5
 
+    /// With `RUNNEL_BENCH_ITERATIONS=N` each benchmark runs exactly N operations once, for tools
+    /// that count instructions (`valgrind --tool=callgrind`), which stay comparable on a busy machine.
+    var fixedIterations = ProcessInfo.processInfo.environment["RUNNEL_BENCH_ITERATIONS"].flatMap { Int($0) }
+
     func run(_ benchmark: Benchmark) {
         benchmark.setUp?()
+        if let fixedIterations {
+            let elapsed = time { _ = benchmark.body(fixedIterations) }
+            print("{\"impl\":\"runnel\",\"name\":\"\(benchmark.name)\",\"iterations\":\(fixedIterations),\"seconds\":\(elapsed)}")
+            return
+        }
         var sink = 0
         var iterations = 1
         // Calibrate: grow n until one sample takes long enough to time reliably.

@@ -70,6 +70,7 @@ public struct InterpolatedTemplate: Sendable, Equatable {
             case .literal(let bytes):
                 out += bytes
             case .header(let variable):
+                if transform == nil && Self.appendNumber(variable, of: message, to: &out) { continue }
                 let value = Self.headerValue(variable, of: message) ?? missing
                 out += transform.map { $0(value) } ?? value
             case .field(let name):
@@ -99,6 +100,20 @@ public struct InterpolatedTemplate: Sendable, Equatable {
         case .uuid: message.uuid.map { Array($0.string.utf8) }
         case .timestamp: Array(String(message.timestamp).utf8)
         }
+    }
+
+    /// Numeric header variables written as digits without building a `String` (document ids and
+    /// paths render the timestamp per message); false for the others and an unset pid.
+    static func appendNumber(_ variable: HeaderVariable, of message: Message, to out: inout [UInt8]) -> Bool {
+        switch variable {
+        case .timestamp: CivilTime.appendDigits(Int(message.timestamp), width: 1, to: &out)
+        case .severity: CivilTime.appendDigits(Int(message.effectiveSeverity), width: 1, to: &out)
+        case .pid:
+            guard let pid = message.pid else { return false }
+            CivilTime.appendDigits(Int(pid), width: 1, to: &out)
+        default: return false
+        }
+        return true
     }
 
     static func firstValueText(_ field: Field) -> [UInt8]? {

@@ -76,23 +76,20 @@ public struct CivilTime: Sendable, Equatable {
 
     /// Zero-padded decimal digits; a negative year keeps its sign.
     public static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-        // No temporary buffer: time stamps are rendered per message on hot paths.
-        var magnitude = value.magnitude
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var count = 1
-        var probe = magnitude / 10
-        while probe > 0 {
-            count += 1
-            probe /= 10
+        // Written back to front on the stack, then appended at once: time stamps and ids render
+        // digits per message on hot paths, where appending byte by byte costs a check per byte.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in  // Int.min has 19 digits
+            var magnitude = value.magnitude
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            let padding = max(0, width - (digits.count - index))
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            if padding > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: padding)) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
         }
-        if width > count { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-        let start = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var index = start + count - 1
-        repeat {
-            out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            index -= 1
-        } while magnitude > 0
     }
 }

@@ -20,8 +20,19 @@ public struct DeterministicDocumentID: Sendable {
         self.parts = templates
     }
 
+    init(templates: [InterpolatedTemplate]) {
+        parts = templates
+    }
+
     public func id(for message: Message) -> [UInt8] {
         var input: [UInt8] = []
+        return withID(for: message, input: &input) { Array($0) }
+    }
+
+    /// Calls `body` with the id's text, built on the stack (encoders write one per document);
+    /// `input` is where the hashed bytes are gathered (its contents are replaced).
+    func withID<Result>(for message: Message, input: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        input.removeAll(keepingCapacity: true)
         input.reserveCapacity(160 + (message.payload?.count ?? 0))
         for part in parts {
             let start = input.count
@@ -33,30 +44,39 @@ public struct DeterministicDocumentID: Sendable {
             input[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
             input[start + 3] = UInt8(truncatingIfNeeded: length)
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA_DIGEST_LENGTH)) { digest in
-            input.withUnsafeBufferPointer { source in _ = SHA1(source.baseAddress, source.count, digest.baseAddress) }
-            return Self.base64URL(UnsafeBufferPointer(digest))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA_DIGEST_LENGTH) + Self.textLength) { scratch in
+            let digest = UnsafeMutableBufferPointer(rebasing: scratch[..<Int(SHA_DIGEST_LENGTH)])
+            input.withUnsafeBufferPointer { source in runnel_sha1(source.baseAddress, source.count, digest.baseAddress) }
+            let text = UnsafeMutableBufferPointer(rebasing: scratch[Int(SHA_DIGEST_LENGTH)...])
+            let count = Self.base64URL(UnsafeBufferPointer(digest), into: text)
+            return body(UnsafeBufferPointer(rebasing: text[..<count]))
         }
     }
 
+    /// Unpadded base64 of a SHA-1 digest.
+    private static let textLength = 27
+
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func base64URL(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index < bytes.count {
-            let remaining = bytes.count - index
-            let b0 = UInt32(bytes[index])
-            let b1 = remaining > 1 ? UInt32(bytes[index + 1]) : 0
-            let b2 = remaining > 2 ? UInt32(bytes[index + 2]) : 0
-            let group = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(group >> 18 & 63)])
-            out.append(alphabet[Int(group >> 12 & 63)])
-            if remaining > 1 { out.append(alphabet[Int(group >> 6 & 63)]) }
-            if remaining > 2 { out.append(alphabet[Int(group & 63)]) }
-            index += 3
+    /// Writes unpadded base64url of `bytes` into `out` (room for `(count * 4 + 2) / 3`); returns its length.
+    static func base64URL(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var written = 0
+            var index = 0
+            while index < bytes.count {
+                let remaining = bytes.count - index
+                let b0 = UInt32(bytes[index])
+                let b1 = remaining > 1 ? UInt32(bytes[index + 1]) : 0
+                let b2 = remaining > 2 ? UInt32(bytes[index + 2]) : 0
+                let group = b0 << 16 | b1 << 8 | b2
+                out[written] = alphabet[Int(group >> 18 & 63)]
+                out[written + 1] = alphabet[Int(group >> 12 & 63)]
+                written += 2
+                if remaining > 1 { out[written] = alphabet[Int(group >> 6 & 63)]; written += 1 }
+                if remaining > 2 { out[written] = alphabet[Int(group & 63)]; written += 1 }
+                index += 3
+            }
+            return written
         }
-        return out
     }
 }

@@ -38,21 +38,28 @@ public struct ESBulkAction: Sendable {
 
     /// Writes the action line without its trailing newline.
     public func write(for message: Message, into writer: inout JSONWriter) {
+        var indexName: [UInt8] = []
+        var idInput: [UInt8] = []
+        write(for: message, into: &writer, indexName: &indexName, idInput: &idInput)
+    }
+
+    /// The same, rendering the index name and the id's input in the given buffers (reused per
+    /// document by task-local encoders).
+    func write(for message: Message, into writer: inout JSONWriter, indexName: inout [UInt8], idInput: inout [UInt8]) {
         writer.beginObject()
         writer.key(kind == .create ? Self.createOpen : Self.indexOpen)
         writer.beginObject()
         writer.key(Self.indexKey)
-        var name: [UInt8] = []
-        name.reserveCapacity(64)
-        index.render(message, timeNanoseconds: indexFromTimestamp ? message.timestamp : now(), into: &name)
-        writer.string(ByteString(legalNames.legalName(name)))
+        indexName.removeAll(keepingCapacity: true)
+        index.render(message, timeNanoseconds: indexFromTimestamp ? message.timestamp : now(), into: &indexName)
+        writer.string(legalNames.legalName(indexName))
         if let typeName {
             writer.key(Self.typeKey)
             writer.string(typeName.render(message))
         }
         if let deterministicID {
             writer.key(Self.idKey)
-            writer.string(ByteString(deterministicID.id(for: message)))
+            deterministicID.withID(for: message, input: &idInput) { _ = writer.string($0) }
         } else if let id {
             let rendered = id.render(message)
             if !rendered.isEmpty {

@@ -26,6 +26,10 @@ public struct ESDynamicFields: Sendable {
     /// Writes the fields as members of the open object; `reservedKeys` are the keys already written
     /// (the header members), which a field must not repeat.
     public func write(_ fields: [Field], into writer: inout JSONWriter, reservedKeys: [[UInt8]] = []) {
+        write(fields, into: &writer, reservedKeys: ESReservedKeys(reservedKeys))
+    }
+
+    public func write(_ fields: [Field], into writer: inout JSONWriter, reservedKeys: ESReservedKeys) {
         fields.withUnsafeBufferPointer { fields in
             if replaceDotsWith == nil && !Self.hasRepeatedNames(fields) {
                 writeDistinct(fields, into: &writer, reservedKeys: reservedKeys)
@@ -37,12 +41,12 @@ public struct ESDynamicFields: Sendable {
 
     /// The common document: every name once and keys are names. A key then differs from the keys
     /// of earlier fields unless one of those was renamed, so only renamed keys are remembered.
-    private func writeDistinct(_ fields: UnsafeBufferPointer<Field>, into writer: inout JSONWriter, reservedKeys: [[UInt8]]) {
+    private func writeDistinct(_ fields: UnsafeBufferPointer<Field>, into writer: inout JSONWriter, reservedKeys: ESReservedKeys) {
         var renamed: [[UInt8]] = []
         for index in fields.indices {
             if let only, !only.contains(fields[index].name) { continue }
             let isRaw = !raw.isEmpty && raw.contains(fields[index].name)
-            if reservedKeys.contains(fields[index].name.bytes) || renamed.contains(fields[index].name.bytes) {
+            if reservedKeys.contains(fields[index].name.bytes) || (!renamed.isEmpty && renamed.contains(fields[index].name.bytes)) {
                 let key = Self.renamedKey(for: fields[index].name) { candidate in
                     reservedKeys.contains(candidate) || renamed.contains(candidate)
                         || fields[..<index].contains { (only?.contains($0.name) ?? true) && $0.name.bytes == candidate }
@@ -57,7 +61,7 @@ public struct ESDynamicFields: Sendable {
     }
 
     /// Repeated names or replaced dots: every key written is remembered.
-    private func writeGeneral(_ fields: UnsafeBufferPointer<Field>, into writer: inout JSONWriter, reservedKeys: [[UInt8]]) {
+    private func writeGeneral(_ fields: UnsafeBufferPointer<Field>, into writer: inout JSONWriter, reservedKeys: ESReservedKeys) {
         var written: [[UInt8]] = []
         written.reserveCapacity(fields.count)
         for index in fields.indices {
@@ -89,7 +93,7 @@ public struct ESDynamicFields: Sendable {
         return false
     }
 
-    private func uniqueKey(for name: ByteString, reserved: [[UInt8]], written: inout [[UInt8]]) -> [UInt8] {
+    private func uniqueKey(for name: ByteString, reserved: ESReservedKeys, written: inout [[UInt8]]) -> [UInt8] {
         var key = name.bytes
         if let replaceDotsWith, key.contains(UInt8(ascii: ".")) {
             var replaced: [UInt8] = []

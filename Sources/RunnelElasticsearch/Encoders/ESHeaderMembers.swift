@@ -13,13 +13,19 @@ struct ESHeaderMembers: Sendable {
         self.timestampFormat = try InterpolatedTemplate(timestampFormat.contains("%") ? "%{\(timestampFormat)}" : timestampFormat)
     }
 
+    init(timestampTemplate: InterpolatedTemplate) {
+        timestampFormat = timestampTemplate
+    }
+
     func write(_ part: ESMessagePart, key: JSONKey, of message: Message, into writer: inout JSONWriter) {
         writer.key(key)
         switch part {
         case .uuid:
-            var text: [UInt8] = []
-            message.uuid?.appendCanonicalText(to: &text)
-            writer.string(ByteString(text))
+            if let uuid = message.uuid {
+                uuid.withCanonicalText { writer.string($0) }
+            } else {
+                writer.string(ByteString.empty)
+            }
         case .timestamp:
             let second = message.timestamp >= 0 ? message.timestamp / 1_000_000_000 : (message.timestamp + 1) / 1_000_000_000 - 1
             let text = lastTimestamp.text(forSecond: second) {

@@ -7,12 +7,12 @@ public struct ESJsonEncoder: Encoder {
     public static let defaultKeys: [ESMessagePart: String] = Dictionary(
         uniqueKeysWithValues: ESMessagePart.allCases.map { ($0, $0.rawValue) })
 
-    let action: ESBulkAction
-    let parts: [(part: ESMessagePart, key: JSONKey)]
-    let headers: ESHeaderMembers
-    let dynamicFields: ESDynamicFields
+    var action: ESBulkAction
+    var parts: [(part: ESMessagePart, key: JSONKey)]
+    var headers: ESHeaderMembers
+    var dynamicFields: ESDynamicFields
     /// Header keys, for the dynamic fields' collision check.
-    let headerKeys: [[UInt8]]
+    var headerKeys: ESReservedKeys
 
     /// `keys` renames header members (`field_mappings`); `parts` chooses and orders them.
     public init(action: ESBulkAction, parts: [ESMessagePart] = ESMessagePart.all, keys: [ESMessagePart: String] = [:],
@@ -26,14 +26,30 @@ public struct ESJsonEncoder: Encoder {
         self.parts = chosen
         headers = try ESHeaderMembers(timestampFormat: timestampFormat)
         self.dynamicFields = dynamicFields
-        headerKeys = chosen.filter { $0.0 != .dynamicFields }.map { Array($0.1.name.utf8) }
+        headerKeys = ESReservedKeys(chosen.filter { $0.0 != .dynamicFields }.map { Array($0.1.name.utf8) })
     }
 
+    /// Buffers reused per document; only in a task-local copy.
+    var scratch: ESEncodeScratch?
+
     public func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure) {
+        if let scratch {
+            scratch.writer.reset()
+            write(message, into: &scratch.writer, indexName: &scratch.indexName, idInput: &scratch.idInput)
+            scratch.writer.append(to: &buffer)
+            return
+        }
         // Enough for the action line, header members and typical fields at once: growing the
         // writer midway copies what it holds.
         var writer = JSONWriter(reservingCapacity: 448 + (message.payload?.count ?? 0) + 64 * message.fields.count)
-        action.write(for: message, into: &writer)
+        var indexName: [UInt8] = []
+        var idInput: [UInt8] = []
+        write(message, into: &writer, indexName: &indexName, idInput: &idInput)
+        writer.append(to: &buffer)
+    }
+
+    private func write(_ message: Message, into writer: inout JSONWriter, indexName: inout [UInt8], idInput: inout [UInt8]) {
+        action.write(for: message, into: &writer, indexName: &indexName, idInput: &idInput)
         writer.lineBreak()
         writer.beginObject()
         // Read in place: iterating copies each key, and retaining keys every request task shares
@@ -49,6 +65,5 @@ public struct ESJsonEncoder: Encoder {
         }
         writer.endObject()
         writer.lineBreak()
-        writer.append(to: &buffer)
     }
 }

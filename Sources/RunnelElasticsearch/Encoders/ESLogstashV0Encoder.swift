@@ -14,12 +14,12 @@ public struct ESLogstashV0Encoder: Encoder {
         .dynamicFields: JSONKey("@fields"),
     ]
 
-    let action: ESBulkAction
+    var action: ESBulkAction
     let parts: [ESMessagePart]
-    let headers: ESHeaderMembers
-    let dynamicFields: ESDynamicFields
+    var headers: ESHeaderMembers
+    var dynamicFields: ESDynamicFields
     /// The `@type` value when not the message's own Type.
-    let typeName: InterpolatedTemplate?
+    var typeName: InterpolatedTemplate?
 
     public init(action: ESBulkAction, parts: [ESMessagePart] = ESMessagePart.all, timestampFormat: String = "%Y-%m-%dT%H:%M:%S",
                 typeName: InterpolatedTemplate?, useMessageType: Bool, dynamicFields: ESDynamicFields = ESDynamicFields())

@@ -19,6 +19,9 @@ final class AdaptiveConcurrency: Sendable {
         var baseline: Double?
         var decreases = 0
         var increases = 0
+        /// Requests whose bodies are ready, waiting for a slot, first come first served.
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextWaiterID: UInt64 = 0
     }
 
     let minimum: Int
@@ -38,12 +41,45 @@ final class AdaptiveConcurrency: Sendable {
         state.withLock { Snapshot(limit: $0.limit, inFlight: $0.inFlight, decreases: $0.decreases, increases: $0.increases) }
     }
 
-    /// True when a request may start now (and counts it as started).
+    var limit: Int { state.withLock { $0.limit } }
+
+    /// Requests with a ready body waiting for a slot.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
+    /// True when a request may start now (and counts it as started); false while others wait.
     func tryAcquire() -> Bool {
         state.withLock { state in
-            guard state.inFlight < state.limit else { return false }
+            guard state.inFlight < state.limit && state.waiters.isEmpty else { return false }
             state.inFlight += 1
             return true
+        }
+    }
+
+    /// Waits for a slot and takes it; false when the task is cancelled first (nothing taken).
+    func acquire() async -> Bool {
+        if tryAcquire() { return true }
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let granted = state.withLock { state -> Bool? in
+                    if Task.isCancelled { return false }
+                    guard state.inFlight >= state.limit || !state.waiters.isEmpty else {
+                        state.inFlight += 1
+                        return true
+                    }
+                    state.waiters.append((id, continuation))
+                    return nil
+                }
+                if let granted { continuation.resume(returning: granted) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0).continuation }
+            }
+            waiter?.resume(returning: false)
         }
     }
 
@@ -55,7 +91,7 @@ final class AdaptiveConcurrency: Sendable {
 
     /// A request ended: `bytes` sent, answered after `latency`.
     func release(signal: Signal, latency: Duration, bytes: Int) {
-        state.withLock { state in
+        let granted = state.withLock { state in
             state.inFlight -= 1
             let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
             let perMiB = seconds / max(Double(bytes) / 1_048_576, 0.05)
@@ -80,6 +116,13 @@ final class AdaptiveConcurrency: Sendable {
                     state.increases += 1
                 }
             }
+            var granted: [CheckedContinuation<Bool, Never>] = []
+            while state.inFlight < state.limit && !state.waiters.isEmpty {
+                state.inFlight += 1
+                granted.append(state.waiters.removeFirst().continuation)
+            }
+            return granted
         }
+        for waiter in granted { waiter.resume(returning: true) }
     }
 }

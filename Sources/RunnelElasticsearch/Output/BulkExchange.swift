@@ -19,6 +19,7 @@ final class BulkExchange: Sendable {
     let retryPolicy: RetryPolicy
     let stats: ElasticsearchOutputStats
     let context: OutputContext
+    let bodies: BodyBuffers
     var logger: Logger { context.logger }
     var outputName: String { context.name }
     /// Whether the last request failed, so an outage is logged once when it starts and once when it ends.
@@ -34,19 +35,28 @@ final class BulkExchange: Sendable {
         self.retryPolicy = retryPolicy
         self.stats = stats
         self.context = context
+        bodies = BodyBuffers(keep: limiter.maximum + OutputLoop.encodeAhead)
     }
 
+    /// Encodes `entries` into one body, waits for a slot under the concurrency limit (so the next
+    /// bodies are encoded while the limit's requests are out), sends it and settles every item.
     func send(_ entries: [PendingEntry]) async {
         let encodeStart = ContinuousClock.now
-        let items = encode(entries)
-        let encodeTime = ContinuousClock.now - encodeStart
-        guard !items.isEmpty else {
-            limiter.release(signal: .unused, latency: .zero, bytes: 0)
+        var body = bodies.take(capacity: entries.reduce(0) { $0 + $1.bytes } + 4096)
+        let items = encode(entries, into: &body)
+        stats.update { $0.encodeTime += ContinuousClock.now - encodeStart }
+        await send(items, body: body)
+        // The items, slices of the body, are gone: its storage can carry another request.
+        bodies.give(body)
+    }
+
+    private func send(_ items: [BulkItem], body: [UInt8]) async {
+        guard !items.isEmpty else { return }
+        guard await limiter.acquire() else {
+            // The output is stopping: the items stay unconfirmed, held for a retry.
+            scheduleRetries(items)
             return
         }
-        var body: [UInt8] = []
-        body.reserveCapacity(items.reduce(0) { $0 + $1.lines.count })
-        for item in items { body += item.lines }
         let server = servers.currentIndex
         let started = ContinuousClock.now
         stats.update { $0.requests += 1 }
@@ -60,45 +70,76 @@ final class BulkExchange: Sendable {
             signal = .failed
         }
         let latency = ContinuousClock.now - started
-        stats.update {
-            $0.encodeTime += encodeTime
-            $0.responseTime += latency
-        }
+        stats.update { $0.responseTime += latency }
         limiter.release(signal: signal, latency: latency, bytes: body.count)
     }
 
-    /// Encodes the messages among `entries` (in this request's task); a message the encoder refuses
-    /// is dropped as `encode_failed`, one whose output is not an action and a document as
-    /// `not_bulk_format`. Held bytes move from the estimate to the real size.
-    private func encode(_ entries: [PendingEntry]) -> [BulkItem] {
-        var items: [BulkItem] = []
-        items.reserveCapacity(entries.count)
+    /// Encodes the messages among `entries` straight into the request body (in this request's
+    /// task, so requests encode in parallel) and copies in the items already encoded; a message
+    /// the encoder refuses is dropped as `encode_failed`, one whose output is not an action and a
+    /// document as `not_bulk_format`. Held bytes move from the estimate to the real size.
+    private func encode(_ entries: [PendingEntry], into body: inout [UInt8]) -> [BulkItem] {
+        // Items are sliced from the body once it is complete: a slice taken earlier would share
+        // the buffer and make every later append copy it.
+        var placed: [(entry: Int, end: Int, layout: BulkItem.Layout)] = []
+        placed.reserveCapacity(entries.count)
         var change = 0
-        for entry in entries {
-            switch entry {
-            case .item(let item):
-                items.append(item)
-            case .message(let tracker, let position, let estimate):
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(estimate + 256)
-                let encoded = tracker.messages.withUnsafeBufferPointer { context.encodeOne($0[position], into: &buffer) }
-                guard encoded else {
-                    tracker.dropped(position, reason: "encode_failed")
-                    change -= estimate
-                    continue
+        let encoder = context.useFraming ? nil : (context.encoder as? any ESTaskLocalCopy)?.taskLocalCopy()
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                let start = body.count
+                switch entries[index] {
+                case .item(let item):
+                    body.append(contentsOf: item.lines)
+                    placed.append((index, body.count, item.layout))
+                case .message(let tracker, let position, let estimate):
+                    let encoded = tracker.messages.withUnsafeBufferPointer { encodeMessage($0[position], with: encoder, into: &body) }
+                    guard encoded else {
+                        tracker.dropped(position, reason: "encode_failed")
+                        change -= estimate
+                        continue
+                    }
+                    guard let layout = body.withUnsafeBytes({ BulkItem.Layout(UnsafeRawBufferPointer(rebasing: $0[start...])) }) else {
+                        body.removeSubrange(start...)
+                        logger.debug("encoder output is not a bulk action and document", metadata: ["output": "\(outputName)"])
+                        tracker.dropped(position, reason: "not_bulk_format")
+                        change -= estimate
+                        continue
+                    }
+                    if body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
+                    change += body.count - start - estimate
+                    placed.append((index, body.count, layout))
                 }
-                guard let item = BulkItem(encoded: buffer, tracker: tracker, position: position) else {
-                    logger.debug("encoder output is not a bulk action and document", metadata: ["output": "\(outputName)"])
-                    tracker.dropped(position, reason: "not_bulk_format")
-                    change -= estimate
-                    continue
-                }
-                change += item.lines.count - estimate
-                items.append(item)
             }
         }
         held.hold(bytes: change)
+        var items: [BulkItem] = []
+        items.reserveCapacity(placed.count)
+        var start = 0
+        for (index, end, layout) in placed {
+            switch entries[index] {
+            case .item(let item):
+                items.append(BulkItem(lines: body[start..<end], layout: layout, tracker: item.tracker, position: item.position, attempts: item.attempts))
+            case .message(let tracker, let position, _):
+                items.append(BulkItem(lines: body[start..<end], layout: layout, tracker: tracker, position: position, attempts: 0))
+            }
+            start = end
+        }
         return items
+    }
+
+    /// One message appended to `body`; false, with nothing appended, when the encoder refuses it.
+    private func encodeMessage(_ message: Message, with encoder: (any ESTaskLocalCopy)?, into body: inout [UInt8]) -> Bool {
+        guard let encoder else { return context.encodeOne(message, into: &body) }
+        let start = body.count
+        do throws(EncodeFailure) {
+            try encoder.encode(message, into: &body)
+            return true
+        } catch {
+            body.removeSubrange(start...)
+            logger.debug("encoder refused a message", metadata: ["output": "\(outputName)", "reason": "\(error.reason)"])
+            return false
+        }
     }
 
     private func handle(status: Int, response: [UInt8], items: [BulkItem], server: Int) -> AdaptiveConcurrency.Signal {
@@ -106,7 +147,7 @@ final class BulkExchange: Sendable {
         case 200..<300:
             if BulkResponse.countIfAllSucceeded(response) == items.count {
                 recovered()
-                return settle(items, results: Array(repeating: BulkResponse.Item(status: 201), count: items.count))
+                return settle(items, results: nil)
             }
             let parsed: BulkResponse
             do {
@@ -129,7 +170,7 @@ final class BulkExchange: Sendable {
         case 413, 400:
             if items.count > 1 {
                 let middle = items.count / 2
-                held.split([Array(items[..<middle]), Array(items[middle...])])
+                held.split([items[..<middle].map { $0.detached() }, items[middle...].map { $0.detached() }])
                 stats.update { $0.splits += 1 }
                 return .clean
             }
@@ -149,7 +190,10 @@ final class BulkExchange: Sendable {
         }
     }
 
-    private func settle(_ items: [BulkItem], results: [BulkResponse.Item]) -> AdaptiveConcurrency.Signal {
+    private static let created = BulkResponse.Item(status: 201)
+
+    /// `results` nil: every item was created (the common answer, read without parsing it).
+    private func settle(_ items: [BulkItem], results: [BulkResponse.Item]?) -> AdaptiveConcurrency.Signal {
         var retries: [BulkItem] = []
         var deadItems: [BulkItem] = []
         var deadResults: [BulkResponse.Item] = []
@@ -167,7 +211,8 @@ final class BulkExchange: Sendable {
             if let current = run { current.tracker.delivered(count: current.count) }
             run = (item.tracker, 1)
         }
-        for (item, result) in zip(items, results) {
+        for (index, item) in items.enumerated() {
+            let result = results?[index] ?? Self.created
             switch BulkItemOutcome.classify(status: result.status, errorType: result.errorType, isCreate: item.isCreate, hasID: item.hasID) {
             case .stored:
                 stored += 1
@@ -246,7 +291,8 @@ final class BulkExchange: Sendable {
         var generator = SystemRandomNumberGenerator()
         var again: [BulkItem] = []
         var delays: [Duration] = []
-        for var item in items {
+        for item in items {
+            var item = item.detached()
             item.attempts += 1
             delays.append(retryPolicy.wait(beforeAttempt: item.attempts, using: &generator))
             again.append(item)

@@ -65,7 +65,6 @@ public struct ElasticsearchOutput: OutputPlugin {
         await withTaskGroup(of: Void.self) { group in
             var loop = OutputLoop(options: options, context: context, held: held, limiter: limiter)
             await loop.run { entries in
-                held.requestStarted()
                 group.addTask {
                     await exchange.send(entries)
                     held.requestEnded()
@@ -76,9 +75,14 @@ public struct ElasticsearchOutput: OutputPlugin {
     }
 }
 
-/// The output's own task: takes batches and hands requests out when a flush condition holds and
-/// the concurrency limit allows (the requests' tasks encode the messages, in parallel).
-private struct OutputLoop {
+/// The output's own task: takes batches and hands requests out when a flush condition holds (the
+/// requests' tasks encode the messages, in parallel, then wait for a slot under the concurrency
+/// limit). A few more requests than the limit may be open, so that bodies are encoded while the
+/// limit's requests are out rather than only after one comes back.
+struct OutputLoop {
+    /// Requests beyond the concurrency limit that may be encoding or waiting with a ready body.
+    static let encodeAhead = 2
+
     let options: ElasticsearchOutput.Options
     let context: OutputContext
     let held: HeldItems
@@ -108,7 +112,7 @@ private struct OutputLoop {
             if inputFinished && pending.isEmpty && held.isIdle { return }
 
             guard !inputFinished && held.heldBytes < options.heldBytesLimit else {
-                try? await Task.sleep(for: .milliseconds(5))
+                try? await Task.sleep(for: .milliseconds(1))
                 continue
             }
             let batch: OutputBatch?
@@ -130,8 +134,9 @@ private struct OutputLoop {
     }
 
     private mutating func launchWhatIsDue(now: ContinuousClock.Instant, launch: ([PendingEntry]) -> Void) {
+        let openLimit = limiter.limit + Self.encodeAhead
         while let group = held.takeSplit() {
-            guard limiter.tryAcquire() else {
+            guard held.tryStartRequest(limit: openLimit) else {
                 held.putBackSplit(group)
                 return
             }
@@ -140,7 +145,7 @@ private struct OutputLoop {
         while !pending.isEmpty {
             let intervalDue = oldestPending.map { now - $0 >= options.flushInterval } ?? false
             let due = pending.count >= options.flushCount || pendingBytes >= options.flushBytes || intervalDue || inputFinished
-            guard due, limiter.tryAcquire() else { return }
+            guard due, held.tryStartRequest(limit: openLimit) else { return }
             var count = 0
             var bytes = 0
             while count < pending.count && count < options.flushCount

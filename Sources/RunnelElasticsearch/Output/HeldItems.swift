@@ -34,7 +34,15 @@ final class HeldItems: Sendable {
         state.withLock { $0.heldBytes -= bytes }
     }
 
-    func requestStarted() { state.withLock { $0.inFlight += 1 } }
+    /// Counts a request as started (encoding, waiting for a slot or out) unless `limit` already are.
+    func tryStartRequest(limit: Int) -> Bool {
+        state.withLock { state in
+            guard state.inFlight < limit else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
     func requestEnded() { state.withLock { $0.inFlight -= 1 } }
 
     func retry(_ items: [BulkItem], after delays: [Duration]) {

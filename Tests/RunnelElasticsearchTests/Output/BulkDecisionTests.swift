@@ -63,6 +63,39 @@ import Testing
         #expect(limiter.snapshot.limit == 5, "a response far slower than the baseline shrinks the limit")
     }
 
+    @Test func aReadyBodyWaitsForASlotAndACancelledWaiterTakesNone() async {
+        let limiter = AdaptiveConcurrency(initial: 1, minimum: 1, maximum: 1)
+        #expect(await limiter.acquire())
+        let waiter = Task { await limiter.acquire() }
+        let cancelled = Task { await limiter.acquire() }
+        // Both wait behind the slot in use; one is cancelled while waiting.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while limiter.waiting < 2 && ContinuousClock.now < deadline { await Task.yield() }
+        #expect(limiter.waiting == 2)
+        cancelled.cancel()
+        #expect(await cancelled.value == false)
+        #expect(!limiter.tryAcquire(), "the slot is still taken and the other request waits first")
+        limiter.release(signal: .clean, latency: .milliseconds(1), bytes: 1 << 20)
+        #expect(await waiter.value, "the released slot goes to the waiting request")
+        #expect(limiter.snapshot.inFlight == 1 && limiter.waiting == 0)
+    }
+
+    @Test func bodyBuffersAreReusedWhenNoLongerShared() {
+        let buffers = BodyBuffers(keep: 1)
+        var body = buffers.take(capacity: 1 << 16)
+        body.append(contentsOf: [1, 2, 3])
+        let address = body.withUnsafeBufferPointer { $0.baseAddress }
+        buffers.give(body)
+        body = []
+        let again = buffers.take(capacity: 1 << 10)
+        #expect(again.isEmpty && again.capacity >= 1 << 16)
+        #expect(again.withUnsafeBufferPointer { $0.baseAddress } == address)
+        buffers.give([UInt8](repeating: 0, count: 8))
+        buffers.give([UInt8](repeating: 0, count: 8))
+        let kept = buffers.take(capacity: 0)
+        #expect(kept.isEmpty, "only `keep` bodies are kept; the one taken comes back emptied")
+    }
+
     @Test func hekasOutputExampleAndRunnelsOptionsValidate() throws {
         let config = try ESTestConfig.load("""
             [ESJsonEncoder]
