@@ -90,6 +90,11 @@ final class ConsumerLoop: @unchecked Sendable {
     func run() {
         var batch: [KafkaConsumedRecord] = []
         batch.reserveCapacity(maxBatch)
+        // The consumer queue (the main queue is redirected to it): rebalances and errors are
+        // served by the same call that returns the records.
+        // (Without a group.id there is none; every constructor here sets one.)
+        let queue = rd_kafka_queue_get_consumer(client) ?? rd_kafka_queue_get_main(client)
+        var polled = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: min(maxBatch, 1000))
         while !isClosing {
             waitForRoom()
             if isClosing { break }
@@ -101,12 +106,18 @@ final class ConsumerLoop: @unchecked Sendable {
                 shared.room.unlock()
                 continue
             }
-            // The first poll waits for data; the rest take what is already fetched.
+            // The first call waits for data; the rest take what is already fetched. Many records
+            // per call: the queue is locked once per call, not once per record.
             var wait: Int32 = 100
-            while batch.count < maxBatch, let message = rd_kafka_consumer_poll(client, wait) {
+            while batch.count < maxBatch {
+                let count = rd_kafka_consume_batch_queue(queue, wait, &polled, min(polled.count, maxBatch - batch.count))
+                guard count > 0 else { break }
                 wait = 0
-                take(message, into: &batch)
-                rd_kafka_message_destroy(message)
+                for index in 0..<count {
+                    guard let message = polled[index] else { continue }
+                    take(message, into: &batch)
+                    rd_kafka_message_destroy(message)
+                }
             }
             guard !batch.isEmpty else { continue }
             let waiter: CheckedContinuation<[KafkaConsumedRecord]?, Never>? = shared.handoff.withLock { handoff in
@@ -117,6 +128,7 @@ final class ConsumerLoop: @unchecked Sendable {
             waiter?.resume(returning: batch)
             batch.removeAll(keepingCapacity: true)
         }
+        rd_kafka_queue_destroy(queue)
         _ = rd_kafka_commit(client, nil, 0)
         _ = rd_kafka_consumer_close(client)
         assignments.withLock { state in

@@ -16,7 +16,7 @@ public final class KafkaProducer: Sendable {
     public typealias Completion = @Sendable (_ failures: [KafkaDeliveryFailure]) -> Void
 
     struct Submission: Sendable {
-        let records: [KafkaRecord]
+        let records: KafkaRecordBatch
         let completion: Completion
         /// Resumed once librdkafka holds the records; nil when the caller did not wait.
         let accepted: CheckedContinuation<Void, Never>?
@@ -72,6 +72,11 @@ public final class KafkaProducer: Sendable {
     /// backpressure). `completion` runs on the producer thread when every record is delivered or
     /// failed for good.
     public func send(_ records: [KafkaRecord], completion: @escaping Completion) async {
+        await send(KafkaRecordBatch(records), completion: completion)
+    }
+
+    /// `send` for records already packed into one buffer (the output's path: no per-record arrays).
+    public func send(_ records: KafkaRecordBatch, completion: @escaping Completion) async {
         let queuedWithoutWaiting: Bool = shared.mutex.withLock { shared in
             guard !shared.closing, shared.inbox.count < Self.unwaitedSubmissions else { return false }
             shared.inbox.append(Submission(records: records, completion: completion, accepted: nil))
