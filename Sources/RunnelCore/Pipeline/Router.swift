@@ -62,14 +62,12 @@ public final class Router: Sendable {
             var chosen: [Int] = []
             var sizes: [Int] = []
             var total = 0
-            messages.withUnsafeBufferPointer { messages in
-                for index in messages.indices where route.matcher.matches(messages[index]) {
-                    let size = messages[index].estimatedByteSize
-                    chosen.append(index)
-                    sizes.append(size)
-                    total += size
-                    wanted[index] = true
-                }
+            for index in messages.indices where route.matcher.matches(messages[index]) {
+                let size = messages[index].estimatedByteSize
+                chosen.append(index)
+                sizes.append(size)
+                total += size
+                wanted[index] = true
             }
             // The common case, every message wanted and one part: the batch's own array goes
             // (no copy of each message).

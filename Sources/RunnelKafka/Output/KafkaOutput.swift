@@ -71,18 +71,14 @@ public struct KafkaOutput: OutputPlugin {
         // A constant topic or key (no placeholders) is rendered once per batch, not per message.
         let constantTopic = settings.topic.isConstant ? settings.topicName(for: Message()) : nil
         let constantKey = settings.key?.isConstant == true ? settings.keyBytes(for: Message()) : nil
-        // Through a buffer pointer, each message is passed on borrowed: read in place, not copied
-        // out of the batch (a retain and a release per field buffer).
-        messages.withUnsafeBufferPointer { messages in
-            for position in messages.indices {
-                let topic = constantTopic ?? settings.topicName(for: messages[position])
-                let key = constantKey ?? settings.keyBytes(for: messages[position])
-                if records.append(topic: topic, key: key, value: { context.encodeOne(messages[position], into: &$0) }) {
-                    positions.append(position)
-                } else {
-                    refused.append((position, DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message",
-                                                                   error: "encode_failed", message: messages[position])))
-                }
+        for position in messages.indices {
+            let topic = constantTopic ?? settings.topicName(for: messages[position])
+            let key = constantKey ?? settings.keyBytes(for: messages[position])
+            if records.append(topic: topic, key: key, value: { context.encodeOne(messages[position], into: &$0) }) {
+                positions.append(position)
+            } else {
+                refused.append((position, DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message",
+                                                               error: "encode_failed", message: messages[position])))
             }
         }
         return (records, positions, refused)
