@@ -34,6 +34,9 @@ final class ProducerLoop: @unchecked Sendable {
     private let logger: Logger
     private let shared: KafkaProducer.SharedState
     private(set) var client: OpaquePointer
+    /// The client's main queue (reports, errors, statistics), which signals `wakeup`.
+    private var mainQueue: OpaquePointer?
+    private let wakeup: ProducerWakeup
     private var topics: [String: OpaquePointer] = [:]
     private var batches: [UInt64: InFlightBatch] = [:]
     private var nextBatch: UInt64 = 1
@@ -63,8 +66,10 @@ final class ProducerLoop: @unchecked Sendable {
     /// Reused for every `rd_kafka_produce_batch` call.
     private var chunk: [rd_kafka_message_t] = []
 
-    init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState) throws(KafkaClientError) {
+    init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState,
+         wakeup: ProducerWakeup) throws(KafkaClientError) {
         self.properties = properties
+        self.wakeup = wakeup
         self.stallTimeout = stallTimeout
         self.logger = logger
         self.shared = shared
@@ -97,7 +102,10 @@ final class ProducerLoop: @unchecked Sendable {
             Unmanaged<ProducerLoop>.fromOpaque(opaque).takeUnretainedValue().statistics(Array(text))
             return 0
         }
-        return try newKafkaClient(RD_KAFKA_PRODUCER, conf)
+        let client = try newKafkaClient(RD_KAFKA_PRODUCER, conf)
+        mainQueue = rd_kafka_queue_get_main(client)
+        if let mainQueue { wakeup.attach(mainQueue) }
+        return client
     }
 
     // MARK: the thread
@@ -114,12 +122,17 @@ final class ProducerLoop: @unchecked Sendable {
             produceDueRetries()
             checkForStall()
             if fatalError != nil { rebuild() }
-            _ = rd_kafka_poll(client, work.isEmpty ? 100 : 0)
+            // Nothing handed over: sleep until a handover or something for rd_kafka_poll to serve
+            // (the timeout only paces the retry and stall checks).
+            if work.isEmpty { wakeup.wait(milliseconds: 100) }
+            _ = rd_kafka_poll(client, 0)
             flushSettled()
             if fatalError != nil { rebuild() }
             if !waiters.isEmpty { resumeIdleWaiters() }
         }
         destroyClient(purge: true)
+        // `closing` was seen under the lock, after which nobody signals any more.
+        wakeup.close()
         // Whoever waited for the producer to go idle must not wait for a closed one.
         let abandoned = shared.mutex.withLock { shared in
             defer { shared.idleWaiters.removeAll() }
@@ -419,6 +432,11 @@ final class ProducerLoop: @unchecked Sendable {
             _ = rd_kafka_purge(client, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING))
             _ = rd_kafka_poll(client, 0)
         }
+        if let mainQueue {
+            rd_kafka_queue_io_event_enable(mainQueue, -1, nil, 0)
+            rd_kafka_queue_destroy(mainQueue)
+        }
+        mainQueue = nil
         for handle in topics.values { rd_kafka_topic_destroy(handle) }
         topics.removeAll()
         lastTopic = nil
