@@ -33,6 +33,9 @@ final class ConsumerLoop: @unchecked Sendable {
         let partition: Int32
     }
     private var partitionCache: [PartitionKey: (topic: String, assignment: UInt64)] = [:]
+    /// The entry of the previous record: records come in runs of one partition, so most skip the
+    /// hashing. Cleared with the cache.
+    private var lastPartition: (key: PartitionKey, value: (topic: String, assignment: UInt64))?
 
     init(properties: KafkaProperties, subscription: KafkaSubscription, offsetMethod: KafkaOffsetMethod,
          maxBatch: Int, logger: Logger, shared: KafkaConsumer.SharedState) throws(KafkaClientError) {
@@ -162,8 +165,11 @@ final class ConsumerLoop: @unchecked Sendable {
         }
         let key = PartitionKey(topic: UnsafeRawPointer(message.rkt), partition: message.partition)
         let (topic, assignment): (String, UInt64)
-        if let cached = partitionCache[key] {
+        if let last = lastPartition, last.key == key {
+            (topic, assignment) = last.value
+        } else if let cached = partitionCache[key] {
             (topic, assignment) = cached
+            lastPartition = (key, cached)
         } else {
             topic = String(cString: rd_kafka_topic_name(message.rkt))
             let name = "\(topic)/\(message.partition)"
@@ -215,6 +221,7 @@ final class ConsumerLoop: @unchecked Sendable {
 
     private func noteAssigned(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
         partitionCache.removeAll()
+        lastPartition = nil
         let added = names(list)
         assignments.withLock { state in
             state.generation += 1
@@ -243,6 +250,7 @@ final class ConsumerLoop: @unchecked Sendable {
             _ = rd_kafka_commit(handle, nil, 0)
             let revoked = names(partitions)
             partitionCache.removeAll()
+            lastPartition = nil
             assignments.withLock { state in
                 for name in revoked { state.current[name] = nil }
             }
