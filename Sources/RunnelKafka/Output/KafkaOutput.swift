@@ -32,12 +32,11 @@ public struct KafkaOutput: OutputPlugin {
     private func send(_ batch: OutputBatch, producer: KafkaProducer, deadLetters: DeadLetterFile, context: OutputContext) async {
         let messages = batch.messages
         let (records, positions, refused) = pack(messages, context: context)
-        let refusedPositions = refused.map(\.position)
         let name = context.name
         let logger = context.logger
-        await producer.send(records) { [records, positions, refused, refusedPositions] failures in
+        await producer.send(records) { [records, positions, refused] failures in
             var entries = refused.map(\.entry)
-            var dropped = refusedPositions
+            var dropped = refused.map(\.position)
             for failure in failures {
                 let position = positions[failure.position]
                 entries.append(DeadLetterFile.Entry(topic: records.topic(at: failure.position), reason: failure.error.message,

@@ -147,3 +147,30 @@ final class Counter: Sendable {
     func add(_ amount: Int) { count.withLock { $0 += amount } }
     var value: Int { count.withLock { $0 } }
 }
+
+extension KafkaOutputMockClusterTests {
+    /// A batch far larger than librdkafka's queue is produced in pieces that each wait for room:
+    /// everything arrives, once, in order.
+    @Test func aBatchLargerThanLibrdkafkasQueueArrivesWholeAndInOrder() async throws {
+        let cluster = try MockKafkaCluster()
+        cluster.createTopic("small-queue")
+        let producer = try KafkaProducer(properties: KafkaProperties([
+            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
+            ("queue.buffering.max.messages", "40"), ("queue.buffering.max.kbytes", "1"),
+        ]), logger: .init(label: "test"))
+        let failed = Counter()
+        let settled = Counter()
+        let records = (0..<2000).map { KafkaRecord(topic: "small-queue", key: Array("k".utf8), value: Array("q\($0)".utf8)) }
+        await producer.send(records) { failures in
+            failed.add(failures.count)
+            settled.add(1)
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while settled.value < 1 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(settled.value == 1)
+        #expect(failed.value == 0)
+        await producer.close()
+        let read = await readAll(brokers: cluster.bootstraps, topics: ["small-queue"], expecting: 2000)
+        #expect(read.map { String(decoding: $0.value, as: UTF8.self) } == (0..<2000).map { "q\($0)" })
+    }
+}
