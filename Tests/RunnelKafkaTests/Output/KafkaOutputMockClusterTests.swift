@@ -17,6 +17,13 @@ import RunnelPlugins
             """)
     }
 
+    /// A producer for the mock cluster with acks=all and idempotence, plus `extra` properties.
+    func idempotentProducer(_ cluster: MockKafkaCluster, _ extra: [(String, String)]) throws -> KafkaProducer {
+        try KafkaProducer(properties: KafkaProperties([
+            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
+        ] + extra), logger: .init(label: "test"))
+    }
+
     func scratch() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("runnel-kafka-\(UUID().uuidString)").path
     }
@@ -99,10 +106,7 @@ import RunnelPlugins
     @Test func aFatalErrorRebuildsTheProducerAndResendsWhatWasUnconfirmed() async throws {
         let cluster = try MockKafkaCluster()
         cluster.createTopic("t")
-        let producer = try KafkaProducer(properties: KafkaProperties([
-            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
-            ("message.timeout.ms", "0"), ("linger.ms", "50"),
-        ]), logger: .init(label: "test"))
+        let producer = try idempotentProducer(cluster, [("message.timeout.ms", "0"), ("linger.ms", "50")])
         let delivered = Counter()
         cluster.setBroker(up: false)  // keep the first batch unconfirmed when the fatal error strikes
         let records = (0..<300).map { KafkaRecord(topic: "t", key: nil, value: Array("r\($0)".utf8)) }
@@ -154,10 +158,7 @@ extension KafkaOutputMockClusterTests {
     @Test func aBatchLargerThanLibrdkafkasQueueArrivesWholeAndInOrder() async throws {
         let cluster = try MockKafkaCluster()
         cluster.createTopic("small-queue")
-        let producer = try KafkaProducer(properties: KafkaProperties([
-            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
-            ("queue.buffering.max.messages", "40"), ("queue.buffering.max.kbytes", "1"),
-        ]), logger: .init(label: "test"))
+        let producer = try idempotentProducer(cluster, [("queue.buffering.max.messages", "40"), ("queue.buffering.max.kbytes", "1")])
         let failed = Counter()
         let settled = Counter()
         let records = (0..<2000).map { KafkaRecord(topic: "small-queue", key: Array("k".utf8), value: Array("q\($0)".utf8)) }
