@@ -38,6 +38,9 @@ PY
 head -n 50000 "$work/logs/bench.log" > "$work/warmup.log"
 kcat -P -b "$brokers" -t bench.warmup -X acks=all -l "$work/warmup.log"
 rm -f "$work/warmup.log"
+# The agents' state folders (kafka_bench.py makes them with mkdtemp) go inside $work, so that the
+# cleanup removes them too.
+export TMPDIR="$work"
 results="$work/results.jsonl"
 bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$results"; }
 bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
