@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side Kafka benchmark (issue 5), same Tansu broker, same run:
 #   produce MESSAGES (default 1,000,000) ~200-byte lines: runnel agent (file -> KafkaOutput, JSON)
-#     vs `kcat -P` from the same file;
+#     vs `kcat -P` from the same file, and vs `kcat -P` of the agent's JSON values (same bytes);
 #   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`;
 #   end-to-end latency p50/p99 at 10,000 messages/s through the agent.
-# Prints messages/s, MiB/s, CPU seconds and Runnel's ratios. Needs deploy/local/setup.sh --bench.
+# Prints messages/s, MiB/s, CPU seconds (agent or kcat, and the broker's) and Runnel's ratios. Needs deploy/local/setup.sh --bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -21,6 +21,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 brokers="127.0.0.1:$port"
 "$repo/.build/kafka/bin/tansu" broker --listener-url "tcp://$brokers" --advertised-listener-url "tcp://$brokers" > "$work/tansu.log" 2>&1 &
 tansu_pid=$!
+export TANSU_PID=$tansu_pid
 for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
 
 mkdir -p "$work/logs"
@@ -32,10 +33,22 @@ with open(path, "w") as f:
     for i in range(n):
         f.write(f'10.0.{i % 256}.{i % 7} - - [25/Nov/2026:23:59:59 +0000] "GET /api/{i:08d}" 200 {pad}\n')
 PY
+# Warm the broker up (its first topic and first megabytes are slower), so that the first
+# measurement (kcat's) is not the one that pays for it.
+head -n 50000 "$work/logs/bench.log" > "$work/warmup.log"
+kcat -P -b "$brokers" -t bench.warmup -X acks=all -l "$work/warmup.log"
+rm -f "$work/warmup.log"
+# The agents' state folders (kafka_bench.py makes them with mkdtemp) go inside $work, so that the
+# cleanup removes them too.
+export TMPDIR="$work"
 results="$work/results.jsonl"
 bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$results"; }
 bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
 bench produce-runnel "$work/logs/bench.log" bench.runnel "$messages"
+# The same bytes on the wire as the agent: kcat -P of the agent's JSON values.
+python3 "$here/kafka_bench.py" --brokers "$brokers" values bench.runnel "$messages" "$work/values.json"
+bench produce-kcat "$work/values.json" bench.kcat-values "$messages" kcat.produce_agent_values
+rm -f "$work/values.json"
 bench consume-kcat bench.kcat "$messages" "$work/kcat.out"
 bench consume-runnel bench.kcat "$messages" "$work/runnel.out"
 [[ ${SKIP_LATENCY:-0} == 1 ]] || bench latency bench.latency 10000 10

@@ -56,24 +56,40 @@ public final class Router: Sendable {
         if !taps.isEmpty { offerToTaps(messages, routes: routes) }
         var wanted = [Bool](repeating: false, count: messages.count)
         for route in routes {
-            var selected: [Message] = []
-            var origins: [Int] = []
-            var bytes = 0
             // A part never exceeds half the queue, so the queue's byte bound holds even for a
             // batch larger than the whole queue (one message larger than that still goes alone).
             let partLimit = max(1, route.queue.capacityBytes / 2)
-            for (index, message) in messages.enumerated() where route.matcher.matches(message) {
-                let size = message.estimatedByteSize
+            var chosen: [Int] = []
+            var sizes: [Int] = []
+            var total = 0
+            for index in messages.indices where route.matcher.matches(messages[index]) {
+                let size = messages[index].estimatedByteSize
+                chosen.append(index)
+                sizes.append(size)
+                total += size
+                wanted[index] = true
+            }
+            // The common case, every message wanted and one part: the batch's own array goes
+            // (no copy of each message).
+            if chosen.count == messages.count && total <= partLimit {
+                if !chosen.isEmpty {
+                    await send(messages, origins: chosen, bytes: total, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
+                }
+                continue
+            }
+            var selected: [Message] = []
+            var origins: [Int] = []
+            var bytes = 0
+            for (index, size) in zip(chosen, sizes) {
                 if !selected.isEmpty && bytes + size > partLimit {
                     await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)
                     selected.removeAll(keepingCapacity: true)
                     origins.removeAll(keepingCapacity: true)
                     bytes = 0
                 }
-                selected.append(message)
+                selected.append(messages[index])
                 origins.append(index)
                 bytes += size
-                wanted[index] = true
             }
             if !selected.isEmpty {
                 await send(selected, origins: origins, bytes: bytes, to: route, acknowledgement: acknowledgement, loopDepth: loopDepth)

@@ -33,6 +33,9 @@ final class ConsumerLoop: @unchecked Sendable {
         let partition: Int32
     }
     private var partitionCache: [PartitionKey: (topic: String, assignment: UInt64)] = [:]
+    /// The entry of the previous record: records come in runs of one partition, so most skip the
+    /// hashing. Cleared with the cache.
+    private var lastPartition: (key: PartitionKey, value: (topic: String, assignment: UInt64))?
 
     init(properties: KafkaProperties, subscription: KafkaSubscription, offsetMethod: KafkaOffsetMethod,
          maxBatch: Int, logger: Logger, shared: KafkaConsumer.SharedState) throws(KafkaClientError) {
@@ -90,6 +93,11 @@ final class ConsumerLoop: @unchecked Sendable {
     func run() {
         var batch: [KafkaConsumedRecord] = []
         batch.reserveCapacity(maxBatch)
+        // The consumer queue (the main queue is redirected to it): rebalances and errors are
+        // served by the same call that returns the records.
+        // (Without a group.id there is none; every constructor here sets one.)
+        let queue = rd_kafka_queue_get_consumer(client) ?? rd_kafka_queue_get_main(client)
+        var polled = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: min(maxBatch, 1000))
         while !isClosing {
             waitForRoom()
             if isClosing { break }
@@ -101,12 +109,18 @@ final class ConsumerLoop: @unchecked Sendable {
                 shared.room.unlock()
                 continue
             }
-            // The first poll waits for data; the rest take what is already fetched.
+            // The first call waits for data; the rest take what is already fetched. Many records
+            // per call: the queue is locked once per call, not once per record.
             var wait: Int32 = 100
-            while batch.count < maxBatch, let message = rd_kafka_consumer_poll(client, wait) {
+            while batch.count < maxBatch {
+                let count = rd_kafka_consume_batch_queue(queue, wait, &polled, min(polled.count, maxBatch - batch.count))
+                guard count > 0 else { break }
                 wait = 0
-                take(message, into: &batch)
-                rd_kafka_message_destroy(message)
+                for index in 0..<count {
+                    guard let message = polled[index] else { continue }
+                    take(message, into: &batch)
+                    rd_kafka_message_destroy(message)
+                }
             }
             guard !batch.isEmpty else { continue }
             let waiter: CheckedContinuation<[KafkaConsumedRecord]?, Never>? = shared.handoff.withLock { handoff in
@@ -117,6 +131,7 @@ final class ConsumerLoop: @unchecked Sendable {
             waiter?.resume(returning: batch)
             batch.removeAll(keepingCapacity: true)
         }
+        rd_kafka_queue_destroy(queue)
         _ = rd_kafka_commit(client, nil, 0)
         _ = rd_kafka_consumer_close(client)
         assignments.withLock { state in
@@ -150,8 +165,11 @@ final class ConsumerLoop: @unchecked Sendable {
         }
         let key = PartitionKey(topic: UnsafeRawPointer(message.rkt), partition: message.partition)
         let (topic, assignment): (String, UInt64)
-        if let cached = partitionCache[key] {
+        if let last = lastPartition, last.key == key {
+            (topic, assignment) = last.value
+        } else if let cached = partitionCache[key] {
             (topic, assignment) = cached
+            lastPartition = (key, cached)
         } else {
             topic = String(cString: rd_kafka_topic_name(message.rkt))
             let name = "\(topic)/\(message.partition)"
@@ -203,6 +221,7 @@ final class ConsumerLoop: @unchecked Sendable {
 
     private func noteAssigned(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
         partitionCache.removeAll()
+        lastPartition = nil
         let added = names(list)
         assignments.withLock { state in
             state.generation += 1
@@ -231,6 +250,7 @@ final class ConsumerLoop: @unchecked Sendable {
             _ = rd_kafka_commit(handle, nil, 0)
             let revoked = names(partitions)
             partitionCache.removeAll()
+            lastPartition = nil
             assignments.withLock { state in
                 for name in revoked { state.current[name] = nil }
             }

@@ -16,7 +16,7 @@ public final class KafkaProducer: Sendable {
     public typealias Completion = @Sendable (_ failures: [KafkaDeliveryFailure]) -> Void
 
     struct Submission: Sendable {
-        let records: [KafkaRecord]
+        let records: KafkaRecordBatch
         let completion: Completion
         /// Resumed once librdkafka holds the records; nil when the caller did not wait.
         let accepted: CheckedContinuation<Void, Never>?
@@ -45,6 +45,8 @@ public final class KafkaProducer: Sendable {
     }
 
     let shared = SharedState()
+    /// Wakes the producer thread; open until the thread has seen `closing`.
+    let wakeup = ProducerWakeup()
     private let finished = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let done = Mutex(false)
 
@@ -52,7 +54,7 @@ public final class KafkaProducer: Sendable {
     /// `stallTimeout`: with records in flight and no final delivery report for this long, the
     /// client is rebuilt as after a fatal error (nil: never).
     public init(properties: KafkaProperties, stallTimeout: Duration? = nil, logger: Logger) throws(KafkaClientError) {
-        let loop = try ProducerLoop(properties: properties, stallTimeout: stallTimeout, logger: logger, shared: shared)
+        let loop = try ProducerLoop(properties: properties, stallTimeout: stallTimeout, logger: logger, shared: shared, wakeup: wakeup)
         shared.mutex.withLock { $0.clientAddress = UInt(bitPattern: loop.client) }
         let thread = Thread { [self] in
             loop.run()
@@ -72,10 +74,15 @@ public final class KafkaProducer: Sendable {
     /// backpressure). `completion` runs on the producer thread when every record is delivered or
     /// failed for good.
     public func send(_ records: [KafkaRecord], completion: @escaping Completion) async {
+        await send(KafkaRecordBatch(records), completion: completion)
+    }
+
+    /// `send` for records already packed into one buffer (the output's path: no per-record arrays).
+    public func send(_ records: KafkaRecordBatch, completion: @escaping Completion) async {
         let queuedWithoutWaiting: Bool = shared.mutex.withLock { shared in
             guard !shared.closing, shared.inbox.count < Self.unwaitedSubmissions else { return false }
             shared.inbox.append(Submission(records: records, completion: completion, accepted: nil))
-            if let client = shared.client { rd_kafka_yield(client) }
+            wakeup.signal()
             return true
         }
         if queuedWithoutWaiting { return }
@@ -83,7 +90,7 @@ public final class KafkaProducer: Sendable {
             let closing: Bool = shared.mutex.withLock { shared in
                 guard !shared.closing else { return true }
                 shared.inbox.append(Submission(records: records, completion: completion, accepted: accepted))
-                if let client = shared.client { rd_kafka_yield(client) }
+                wakeup.signal()
                 return false
             }
             if closing { accepted.resume() }
@@ -96,7 +103,7 @@ public final class KafkaProducer: Sendable {
             let idle: Bool = shared.mutex.withLock { shared in
                 if shared.inbox.isEmpty && shared.inFlightRecords == 0 { return true }
                 shared.idleWaiters.append(waiter)
-                if let client = shared.client { rd_kafka_yield(client) }
+                if !shared.closing { wakeup.signal() }
                 return false
             }
             if idle { waiter.resume() }
@@ -113,8 +120,8 @@ public final class KafkaProducer: Sendable {
                 return false
             }
             shared.mutex.withLock { shared in
+                if !shared.closing { wakeup.signal() }
                 shared.closing = true
-                if let client = shared.client { rd_kafka_yield(client) }
             }
             if already { waiter.resume() }
         }

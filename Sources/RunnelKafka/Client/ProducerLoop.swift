@@ -8,24 +8,6 @@ import Synchronization
 /// `rd_kafka_poll` on that same thread, so none of this needs a lock (hence `@unchecked Sendable`:
 /// it is handed to the thread once and used nowhere else).
 final class ProducerLoop: @unchecked Sendable {
-    /// A submitted batch until its last record has its final report. A class: a report marks one
-    /// record in place, where a struct taken out of the dictionary copied the whole `reported`
-    /// array per report (quadratic in the batch size).
-    final class InFlightBatch {
-        let records: [KafkaRecord]
-        let completion: KafkaProducer.Completion
-        var reported: [Bool]
-        var remaining: Int
-        var failures: [KafkaDeliveryFailure] = []
-
-        init(records: [KafkaRecord], completion: @escaping KafkaProducer.Completion) {
-            self.records = records
-            self.completion = completion
-            reported = Array(repeating: false, count: records.count)
-            remaining = records.count
-        }
-    }
-
     struct Retry {
         let batch: UInt64
         let position: Int
@@ -35,6 +17,16 @@ final class ProducerLoop: @unchecked Sendable {
     /// Record positions and batch ids share the message opaque: 24 bits of position, 40 of batch.
     static let positionBits = 24
     static let maxBatchRecords = 1 << positionBits
+    /// Records per `rd_kafka_produce_batch` call (and at most a quarter of librdkafka's queue).
+    static let chunkRecords = 1000
+
+    /// librdkafka's queue bounds from the properties it was given (its defaults otherwise;
+    /// 0 or less: unbounded).
+    static func queueLimit(_ properties: KafkaProperties) -> (records: Int, bytes: Int) {
+        let records = Int(properties["queue.buffering.max.messages"] ?? "") ?? 100_000
+        let kilobytes = Int(properties["queue.buffering.max.kbytes"] ?? "") ?? 1_048_576
+        return (records > 0 ? records : .max, kilobytes > 0 ? kilobytes * 1024 : .max)
+    }
     /// librdkafka's RD_KAFKA_PARTITION_UA (a cast in a macro, which Swift does not import).
     private let unassignedPartition: Int32 = -1
 
@@ -42,6 +34,9 @@ final class ProducerLoop: @unchecked Sendable {
     private let logger: Logger
     private let shared: KafkaProducer.SharedState
     private(set) var client: OpaquePointer
+    /// The client's main queue (reports, errors, statistics), which signals `wakeup`.
+    private var mainQueue: OpaquePointer?
+    private let wakeup: ProducerWakeup
     private var topics: [String: OpaquePointer] = [:]
     private var batches: [UInt64: InFlightBatch] = [:]
     private var nextBatch: UInt64 = 1
@@ -58,14 +53,28 @@ final class ProducerLoop: @unchecked Sendable {
     /// progress time read) once per poll rather than a lock and a clock read per record.
     private var settledSinceFlush = 0
     /// The topic handle last produced to: most batches have one topic, so the name is compared,
-    /// not hashed, per record.
+    /// not hashed, per chunk.
     private var lastTopic: (name: String, handle: OpaquePointer)?
+    /// What librdkafka holds (produced, no delivery report served yet), mirrored so that a chunk
+    /// is produced only when it fits: librdkafka refusing part of a chunk for a full queue could
+    /// let a later, smaller record in ahead of an earlier one.
+    private var queued = (records: 0, bytes: 0)
+    private let queueLimit: (records: Int, bytes: Int)
+    private let chunkLimit: Int
+    /// The batch of the last report (a batch still in `batches`).
+    private var lastSettled: (id: UInt64, batch: InFlightBatch)?
+    /// Reused for every `rd_kafka_produce_batch` call.
+    private var chunk: [rd_kafka_message_t] = []
 
-    init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState) throws(KafkaClientError) {
+    init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState,
+         wakeup: ProducerWakeup) throws(KafkaClientError) {
         self.properties = properties
+        self.wakeup = wakeup
         self.stallTimeout = stallTimeout
         self.logger = logger
         self.shared = shared
+        queueLimit = Self.queueLimit(properties)
+        chunkLimit = max(1, min(Self.chunkRecords, queueLimit.records / 4))
         client = OpaquePointer(bitPattern: 1)!
         client = try makeClient()
     }
@@ -93,7 +102,10 @@ final class ProducerLoop: @unchecked Sendable {
             Unmanaged<ProducerLoop>.fromOpaque(opaque).takeUnretainedValue().statistics(Array(text))
             return 0
         }
-        return try newKafkaClient(RD_KAFKA_PRODUCER, conf)
+        let client = try newKafkaClient(RD_KAFKA_PRODUCER, conf)
+        mainQueue = rd_kafka_queue_get_main(client)
+        if let mainQueue { wakeup.attach(mainQueue) }
+        return client
     }
 
     // MARK: the thread
@@ -110,12 +122,17 @@ final class ProducerLoop: @unchecked Sendable {
             produceDueRetries()
             checkForStall()
             if fatalError != nil { rebuild() }
-            _ = rd_kafka_poll(client, work.isEmpty ? 100 : 0)
+            // Nothing handed over: sleep until a handover or something for rd_kafka_poll to serve
+            // (the timeout only paces the retry and stall checks).
+            if work.isEmpty { wakeup.wait(milliseconds: 100) }
+            _ = rd_kafka_poll(client, 0)
             flushSettled()
             if fatalError != nil { rebuild() }
             if !waiters.isEmpty { resumeIdleWaiters() }
         }
         destroyClient(purge: true)
+        // `closing` was seen under the lock, after which nobody signals any more.
+        wakeup.close()
         // Whoever waited for the producer to go idle must not wait for a closed one.
         let abandoned = shared.mutex.withLock { shared in
             defer { shared.idleWaiters.removeAll() }
@@ -145,24 +162,26 @@ final class ProducerLoop: @unchecked Sendable {
     }
 
     private func produce(_ submission: KafkaProducer.Submission) {
+        let records = submission.records
+        let payload = PinnedBytes(copying: records.bytes)
         var start = 0
         // A batch larger than the opaque's position field is tracked in pieces.
         repeat {
-            let end = min(submission.records.count, start + Self.maxBatchRecords - 1)
-            let whole = start == 0 && end == submission.records.count
-            let records = whole ? submission.records : Array(submission.records[start..<end])
+            let end = min(records.count, start + Self.maxBatchRecords - 1)
+            let whole = start == 0 && end == records.count
             let id = nextBatch
             nextBatch += 1
-            if records.isEmpty {
+            if start == end {
                 submission.completion([])
             } else {
                 let completion = Self.shifted(submission.completion, by: start, whole: whole)
-                batches[id] = InFlightBatch(records: records, completion: completion)
-                shared.mutex.withLock { $0.inFlightRecords += records.count }
-                for position in records.indices { produce(records[position], batch: id, position: position) }
+                let batch = InFlightBatch(records: records, range: start..<end, payload: payload, completion: completion)
+                batches[id] = batch
+                shared.mutex.withLock { $0.inFlightRecords += batch.count }
+                produceAll(batch, id: id)
             }
             start = end
-        } while start < submission.records.count
+        } while start < records.count
         submission.accepted?.resume()
     }
 
@@ -174,29 +193,88 @@ final class ProducerLoop: @unchecked Sendable {
         }
     }
 
-    /// Produces one record, waiting (serving reports) while librdkafka's queue is full.
-    private func produce(batch id: UInt64, position: Int) {
-        guard let batch = batches[id] else { return }
-        produce(batch.records[position], batch: id, position: position)
+    /// Produces a batch in chunks of one topic with `rd_kafka_produce_batch` (one call, one
+    /// timestamp and one topic lock per chunk instead of per record). Stops early on a fatal error
+    /// or when closing: the records not produced stay unreported, so the rebuild produces them.
+    private func produceAll(_ batch: InFlightBatch, id: UInt64) {
+        var position = 0
+        while position < batch.count {
+            let topicIndex = batch.topicIndex(position)
+            var end = position
+            var bytes = 0
+            while end < batch.count, end - position < chunkLimit, batch.topicIndex(end) == topicIndex {
+                let record = batch.pointers(end)
+                if end > position, bytes + record.valueCount + record.keyCount > queueLimit.bytes / 4 { break }
+                bytes += record.valueCount + record.keyCount
+                end += 1
+            }
+            guard waitForRoom(records: end - position, bytes: bytes) else { return }
+            produceChunk(batch, id: id, positions: position..<end)
+            position = end
+        }
     }
 
-    private func produce(_ record: KafkaRecord, batch id: UInt64, position: Int) {
-        let opaque = UnsafeMutableRawPointer(bitPattern: UInt(id) << Self.positionBits | UInt(position))
-        while true {
-            let topic = topicHandle(record.topic)
-            let status = record.value.withUnsafeBytes { value in
-                if let key = record.key {
-                    return key.withUnsafeBytes { key in
-                        rd_kafka_produce(topic, unassignedPartition, RD_KAFKA_MSG_F_COPY,
-                                         UnsafeMutableRawPointer(mutating: value.baseAddress), value.count,
-                                         key.baseAddress, key.count, opaque)
-                    }
-                }
-                return rd_kafka_produce(topic, unassignedPartition, RD_KAFKA_MSG_F_COPY,
-                                        UnsafeMutableRawPointer(mutating: value.baseAddress), value.count,
-                                        nil, 0, opaque)
+    /// Serves delivery reports until librdkafka's queue has room for a chunk (an empty queue takes
+    /// any chunk); false on a fatal error or when closing.
+    private func waitForRoom(records: Int, bytes: Int) -> Bool {
+        while queued.records > 0,
+              queued.records + records > queueLimit.records || queued.bytes + bytes > queueLimit.bytes {
+            _ = rd_kafka_poll(client, 50)
+            flushSettled()
+            if fatalError != nil || shared.mutex.withLock({ $0.closing }) { return false }
+        }
+        return fatalError == nil
+    }
+
+    private func produceChunk(_ batch: InFlightBatch, id: UInt64, positions: Range<Int>) {
+        chunk.removeAll(keepingCapacity: true)
+        for position in positions {
+            let record = batch.pointers(position)
+            var message = rd_kafka_message_t()
+            message.payload = record.value
+            message.len = record.valueCount
+            message.key = UnsafeMutableRawPointer(record.key)
+            message.key_len = record.keyCount
+            message._private = Self.opaque(batch: id, position: position)
+            chunk.append(message)
+        }
+        let topic = topicHandle(batch.topic(positions.lowerBound))
+        // Flags 0: librdkafka neither copies nor frees the values; `batch.payload` outlives them.
+        _ = chunk.withUnsafeMutableBufferPointer { messages in
+            rd_kafka_produce_batch(topic, unassignedPartition, 0, messages.baseAddress, Int32(messages.count))
+        }
+        for (index, message) in chunk.enumerated() {
+            let position = positions.lowerBound + index
+            if message.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                queued.records += 1
+                queued.bytes += message.len + message.key_len
+            } else if message.err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                // Only when the mirrored limits are off (librdkafka counts differently): one by one.
+                produce(batch: id, position: position)
+            } else {
+                settle(batch: id, position: position, error: KafkaError(message.err))
             }
-            if status == 0 { return }
+        }
+    }
+
+    private static func opaque(batch id: UInt64, position: Int) -> UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: UInt(id) << Self.positionBits | UInt(position))
+    }
+
+    /// Produces one record again (a retry, after a rebuild), waiting (serving reports) while
+    /// librdkafka's queue is full.
+    private func produce(batch id: UInt64, position: Int) {
+        guard let batch = batches[id] else { return }
+        let record = batch.pointers(position)
+        while true {
+            let status = rd_kafka_produce(topicHandle(batch.topic(position)), unassignedPartition, 0,
+                                          record.value, record.valueCount, record.key, record.keyCount,
+                                          Self.opaque(batch: id, position: position))
+            if status == 0 {
+                queued.records += 1
+                queued.bytes += record.valueCount + record.keyCount
+                return
+            }
             let error = KafkaError(rd_kafka_last_error())
             if error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
                 // Backpressure: serve delivery reports until there is room.
@@ -235,6 +313,8 @@ final class ProducerLoop: @unchecked Sendable {
     // MARK: reports
 
     func delivered(_ message: rd_kafka_message_t) {
+        queued.records -= 1
+        queued.bytes -= message.len + message.key_len
         let bits = UInt(bitPattern: message._private)
         let id = UInt64(bits >> Self.positionBits)
         let position = Int(bits & UInt(Self.maxBatchRecords - 1))
@@ -247,7 +327,11 @@ final class ProducerLoop: @unchecked Sendable {
 
     /// A record's report: delivered, failed for good, or to be produced again.
     private func settle(batch id: UInt64, position: Int, error: KafkaError?) {
-        guard let batch = batches[id], !batch.reported[position] else { return }
+        // Reports come in produce order, so they mostly hit the batch of the previous report.
+        let found: InFlightBatch?
+        if let lastSettled, lastSettled.id == id { found = lastSettled.batch } else { found = batches[id] }
+        guard let batch = found, !batch.reported[position] else { return }
+        lastSettled = (id, batch)
         if let error {
             if error.isPurge || fatalError != nil { return }  // produced again after the rebuild
             if !error.isPermanent {
@@ -262,6 +346,7 @@ final class ProducerLoop: @unchecked Sendable {
         settledSinceFlush += 1
         if batch.remaining == 0 {
             batches[id] = nil
+            lastSettled = nil
             flushSettled()
             batch.completion(batch.failures.sorted { $0.position < $1.position })
         }
@@ -335,7 +420,7 @@ final class ProducerLoop: @unchecked Sendable {
         retries.removeAll()
         for id in batches.keys.sorted() {
             guard let batch = batches[id] else { continue }
-            for position in batch.records.indices where !batch.reported[position] {
+            for position in 0..<batch.count where !batch.reported[position] {
                 produce(batch: id, position: position)
             }
         }
@@ -347,9 +432,15 @@ final class ProducerLoop: @unchecked Sendable {
             _ = rd_kafka_purge(client, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING))
             _ = rd_kafka_poll(client, 0)
         }
+        if let mainQueue {
+            rd_kafka_queue_io_event_enable(mainQueue, -1, nil, 0)
+            rd_kafka_queue_destroy(mainQueue)
+        }
+        mainQueue = nil
         for handle in topics.values { rd_kafka_topic_destroy(handle) }
         topics.removeAll()
         lastTopic = nil
         rd_kafka_destroy(client)
+        queued = (0, 0)
     }
 }

@@ -30,11 +30,9 @@ public struct KafkaInput: InputPlugin {
                 }
                 var messages: [Message] = []
                 messages.reserveCapacity(records.count)
-                // By index: the array is read in place instead of each record being copied out (three
-                // retains and releases per record).
                 for index in records.indices {
-                    messages.append(KafkaInput.message(from: records[index], hostname: hostname,
-                                                       topic: topicNames.bytes(of: records[index].topic), ids: &ids))
+                    let names = topicNames.names(of: records[index].topic, partition: records[index].partition)
+                    messages.append(KafkaInput.message(from: records[index], hostname: hostname, names: names, ids: &ids))
                 }
                 await context.deliver(messages) { [tickets] _ in
                     for ticket in tickets {
@@ -88,13 +86,15 @@ public struct KafkaInput: InputPlugin {
     /// The record as Heka's KafkaInput made it: Type `heka.kafka`, Logger the topic.
     public static func message(from record: KafkaConsumedRecord, hostname: ByteString) -> Message {
         var ids = MessageIDGenerator()
-        return message(from: record, hostname: hostname, topic: ByteString(record.topic), ids: &ids)
+        var topicNames = TopicNameCache()
+        return message(from: record, hostname: hostname, names: topicNames.names(of: record.topic, partition: record.partition), ids: &ids)
     }
 
-    /// The hot path: `topic` is the record's topic as bytes (made once per topic, not per record),
-    /// the uuid comes from the input's own generator instead of a system call, and the constant
-    /// names are shared buffers, so a record costs its value copy and the fields array.
-    static func message(from record: KafkaConsumedRecord, hostname: ByteString, topic: ByteString,
+    /// The hot path: the topic's bytes and the `Topic` and `Partition` fields are made once per
+    /// partition, not per record, the uuid comes from the input's own generator instead of a
+    /// system call, and the constant names are shared buffers, so a record costs its value copy,
+    /// the fields array and the offset.
+    static func message(from record: KafkaConsumedRecord, hostname: ByteString, names: PartitionNames,
                         ids: inout MessageIDGenerator) -> Message {
         var message = Message()
         message.uuid = ids.uuid()
@@ -103,12 +103,12 @@ public struct KafkaInput: InputPlugin {
             return overflow ? nil : nanoseconds
         } ?? WallClock.nowNanoseconds()
         message.type = RecordNames.type
-        message.logger = topic
+        message.logger = names.topic
         message.hostname = hostname
         message.payload = ByteString(record.value)
         message.fields.reserveCapacity(record.key == nil ? 3 : 4)
-        message.fields.append(Field(name: RecordNames.topic, values: .string([topic])))
-        message.fields.append(Field(name: RecordNames.partition, values: .integer([Int64(record.partition)])))
+        message.fields.append(names.topicField)
+        message.fields.append(names.partitionField)
         message.fields.append(Field(name: RecordNames.offset, values: .integer([record.offset])))
         if let key = record.key { message.fields.append(Field(name: RecordNames.key, values: .bytes([ByteString(key)]))) }
         return message
@@ -123,18 +123,41 @@ public struct KafkaInput: InputPlugin {
         static let key: ByteString = "Key"
     }
 
-    /// Topic names as bytes. Records of a batch share their topic's string storage, so comparing
-    /// with the last one seen is a pointer check in the common case.
-    struct TopicNameCache {
-        private var last: (name: String, bytes: ByteString)?
-        private var all: [String: ByteString] = [:]
+    /// What every record of one partition shares: its topic as bytes and its `Topic` and
+    /// `Partition` fields (their value arrays are shared, not rebuilt per record).
+    struct PartitionNames {
+        let topic: ByteString
+        let topicField: Field
+        let partitionField: Field
 
-        mutating func bytes(of name: String) -> ByteString {
-            if let last, last.name == name { return last.bytes }
-            let bytes = all[name] ?? ByteString(name)
-            if all.count < 1024 { all[name] = bytes }
-            last = (name, bytes)
-            return bytes
+        init(topic: String, partition: Int32) {
+            self.topic = ByteString(topic)
+            topicField = Field(name: RecordNames.topic, values: .string([self.topic]))
+            partitionField = Field(name: RecordNames.partition, values: .integer([Int64(partition)]))
+        }
+    }
+
+    /// `PartitionNames` per partition. Records of a batch share their topic's string storage and
+    /// come in runs of one partition, so comparing with the last one seen is cheap in the common case.
+    struct TopicNameCache {
+        private var last: (name: String, partition: Int32, names: PartitionNames)?
+        private var all: [String: [Int32: PartitionNames]] = [:]
+        private var cached = 0
+
+        mutating func names(of name: String, partition: Int32) -> PartitionNames {
+            if let last, last.partition == partition, last.name == name { return last.names }
+            let names: PartitionNames
+            if let known = all[name]?[partition] {
+                names = known
+            } else {
+                names = PartitionNames(topic: name, partition: partition)
+                if cached < 4096 {
+                    all[name, default: [:]][partition] = names
+                    cached += 1
+                }
+            }
+            last = (name, partition, names)
+            return names
         }
     }
 }

@@ -31,41 +31,15 @@ public struct KafkaOutput: OutputPlugin {
 
     private func send(_ batch: OutputBatch, producer: KafkaProducer, deadLetters: DeadLetterFile, context: OutputContext) async {
         let messages = batch.messages
-        var records: [KafkaRecord] = []
-        records.reserveCapacity(messages.count)
-        var positions: [Int] = []
-        positions.reserveCapacity(messages.count)
-        var refused: [DeadLetterFile.Entry] = []
-        var refusedPositions: [Int] = []
-        // A constant topic or key (no placeholders) is rendered once per batch, not per message.
-        let constantTopic = settings.topic.isConstant ? settings.topicName(for: Message()) : nil
-        let constantKey = settings.key?.isConstant == true ? settings.keyBytes(for: Message()) : nil
-        // Sized like the previous encoding, so an array is not regrown several times per message.
-        var expectedSize = 256
-        // By index: each message is read in place, not copied out of the batch (a retain and a
-        // release per field buffer).
-        for position in messages.indices {
-            let message = messages[position]
-            let topic = constantTopic ?? settings.topicName(for: message)
-            var value: [UInt8] = []
-            value.reserveCapacity(expectedSize)
-            guard context.encodeOne(message, into: &value) else {
-                refused.append(DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message", error: "encode_failed", message: message))
-                refusedPositions.append(position)
-                continue
-            }
-            expectedSize = value.count + value.count / 8
-            records.append(KafkaRecord(topic: topic, key: constantKey ?? settings.keyBytes(for: message), value: value))
-            positions.append(position)
-        }
+        let (records, positions, refused) = pack(messages, context: context)
         let name = context.name
         let logger = context.logger
-        await producer.send(records) { [records, positions, refused, refusedPositions] failures in
-            var entries = refused
-            var dropped = refusedPositions
+        await producer.send(records) { [records, positions, refused] failures in
+            var entries = refused.map(\.entry)
+            var dropped = refused.map(\.position)
             for failure in failures {
                 let position = positions[failure.position]
-                entries.append(DeadLetterFile.Entry(topic: records[failure.position].topic, reason: failure.error.message,
+                entries.append(DeadLetterFile.Entry(topic: records.topic(at: failure.position), reason: failure.error.message,
                                                     error: failure.error.name, message: messages[position]))
                 dropped.append(position)
             }
@@ -82,6 +56,31 @@ public struct KafkaOutput: OutputPlugin {
                 batch.settle(droppedPositions: dropped.sorted(), reason: "dead_letter_unwritable")
             }
         }
+    }
+
+    /// Encodes the messages into one record batch; returns it with each record's message position
+    /// and the messages the encoder refused.
+    private func pack(_ messages: [Message], context: OutputContext)
+        -> (KafkaRecordBatch, positions: [Int], refused: [(position: Int, entry: DeadLetterFile.Entry)]) {
+        var records = KafkaRecordBatch()
+        records.reserve(records: messages.count, bytes: messages.count * 256)
+        var positions: [Int] = []
+        positions.reserveCapacity(messages.count)
+        var refused: [(position: Int, entry: DeadLetterFile.Entry)] = []
+        // A constant topic or key (no placeholders) is rendered once per batch, not per message.
+        let constantTopic = settings.topic.isConstant ? settings.topicName(for: Message()) : nil
+        let constantKey = settings.key?.isConstant == true ? settings.keyBytes(for: Message()) : nil
+        for position in messages.indices {
+            let topic = constantTopic ?? settings.topicName(for: messages[position])
+            let key = constantKey ?? settings.keyBytes(for: messages[position])
+            if records.append(topic: topic, key: key, value: { context.encodeOne(messages[position], into: &$0) }) {
+                positions.append(position)
+            } else {
+                refused.append((position, DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message",
+                                                               error: "encode_failed", message: messages[position])))
+            }
+        }
+        return (records, positions, refused)
     }
 
     /// Logs the loaded librdkafka once per start, with a warning when it is too old for current brokers.

@@ -12,6 +12,22 @@ import RunnelCore
         #expect(settings.offsetMethod == .manual)
     }
 
+    /// librdkafka 2.4+ would otherwise wait 1 s before fetching again once its queue was full;
+    /// older versions refuse the property, so it is set only where it exists. A `[X.librdkafka]`
+    /// value still wins.
+    @Test func fetchesResumeSoonAfterAFullQueueWhereLibrdkafkaHasTheSetting() throws {
+        let settings = try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic = \"logs\"\n")
+        #expect(settings.properties["fetch.queue.backoff.ms"] == (KafkaLibrary.hasFetchQueueBackoff ? "20" : nil))
+        guard KafkaLibrary.hasFetchQueueBackoff else { return }
+        let tuned = try KafkaConfigFixture.input("""
+            addrs = ["k:9092"]
+            topic = "logs"
+            [consume.librdkafka]
+            "fetch.queue.backoff.ms" = 500
+            """)
+        #expect(tuned.properties["fetch.queue.backoff.ms"] == "500")
+    }
+
     @Test func topicsPatternAndGroup() throws {
         let settings = try KafkaConfigFixture.input("""
             addrs = ["k:9092"]

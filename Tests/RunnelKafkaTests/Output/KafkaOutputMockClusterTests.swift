@@ -17,6 +17,13 @@ import RunnelPlugins
             """)
     }
 
+    /// A producer for the mock cluster with acks=all and idempotence, plus `extra` properties.
+    func idempotentProducer(_ cluster: MockKafkaCluster, _ extra: [(String, String)]) throws -> KafkaProducer {
+        try KafkaProducer(properties: KafkaProperties([
+            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
+        ] + extra), logger: .init(label: "test"))
+    }
+
     func scratch() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("runnel-kafka-\(UUID().uuidString)").path
     }
@@ -99,10 +106,7 @@ import RunnelPlugins
     @Test func aFatalErrorRebuildsTheProducerAndResendsWhatWasUnconfirmed() async throws {
         let cluster = try MockKafkaCluster()
         cluster.createTopic("t")
-        let producer = try KafkaProducer(properties: KafkaProperties([
-            ("bootstrap.servers", cluster.bootstraps), ("enable.idempotence", "true"), ("acks", "all"),
-            ("message.timeout.ms", "0"), ("linger.ms", "50"),
-        ]), logger: .init(label: "test"))
+        let producer = try idempotentProducer(cluster, [("message.timeout.ms", "0"), ("linger.ms", "50")])
         let delivered = Counter()
         cluster.setBroker(up: false)  // keep the first batch unconfirmed when the fatal error strikes
         let records = (0..<300).map { KafkaRecord(topic: "t", key: nil, value: Array("r\($0)".utf8)) }
@@ -146,4 +150,28 @@ final class Counter: Sendable {
     private let count = Mutex(0)
     func add(_ amount: Int) { count.withLock { $0 += amount } }
     var value: Int { count.withLock { $0 } }
+}
+
+extension KafkaOutputMockClusterTests {
+    /// A batch far larger than librdkafka's queue is produced in pieces that each wait for room:
+    /// everything arrives, once, in order.
+    @Test func aBatchLargerThanLibrdkafkasQueueArrivesWholeAndInOrder() async throws {
+        let cluster = try MockKafkaCluster()
+        cluster.createTopic("small-queue")
+        let producer = try idempotentProducer(cluster, [("queue.buffering.max.messages", "40"), ("queue.buffering.max.kbytes", "1")])
+        let failed = Counter()
+        let settled = Counter()
+        let records = (0..<2000).map { KafkaRecord(topic: "small-queue", key: Array("k".utf8), value: Array("q\($0)".utf8)) }
+        await producer.send(records) { failures in
+            failed.add(failures.count)
+            settled.add(1)
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while settled.value < 1 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(settled.value == 1)
+        #expect(failed.value == 0)
+        await producer.close()
+        let read = await readAll(brokers: cluster.bootstraps, topics: ["small-queue"], expecting: 2000)
+        #expect(read.map { String(decoding: $0.value, as: UTF8.self) } == (0..<2000).map { "q\($0)" })
+    }
 }

