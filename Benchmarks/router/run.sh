@@ -107,7 +107,10 @@ address = "127.0.0.1:0"
 [upstream."app.bench"]
 servers = [{ host = "127.0.0.1", port = $upstream_port }]
 CONF
-"$router_bin" -c "$work/router.toml" 2> "$work/router.log" &
+# In a session of its own, as nginx and HAProxy are once they daemonize: with the kernel's
+# autogroup scheduling a session shares CPU as one group, so a router left in this script's session
+# would share one group's time with wrk while each other proxy has a group to itself.
+setsid "$router_bin" -c "$work/router.toml" 2> "$work/router.log" < /dev/null &
 router_pid=$!
 pids+=("$router_pid")
 for _ in $(seq 1 100); do
