@@ -4,7 +4,9 @@
 # the upstream (the ceiling), in one run, same upstream, same machine. Small (~100 B) and 64 KiB
 # responses, 64 connections. Prints requests/s, p50/p99 latency, CPU per request (user + system)
 # of each proxy, the ratios router/nginx and router/HAProxy, and the router's RSS.
-#   DURATION=10s CONNECTIONS=64 THREADS=2 Benchmarks/router/run.sh
+# Also the proxies' context switches per 1,000 requests (voluntary = the process went to sleep).
+#   DURATION=10s CONNECTIONS=64 THREADS=2 ROUTER_EVENT_LOOPS=2 Benchmarks/router/run.sh
+# ROUTER_EVENT_LOOPS: the router's `event_loops` (unset: one per core, like nginx's 2 workers here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -96,7 +98,8 @@ backend app_bench
 CONF
 haproxy -D -f "$work/haproxy.cfg" -p "$work/haproxy.pid"
 
-cat > "$work/router.toml" <<CONF
+{ [[ -n ${ROUTER_EVENT_LOOPS:-} ]] && printf '[router]\nevent_loops = %s\n' "$ROUTER_EVENT_LOOPS"; true; } > "$work/router.toml"
+cat >> "$work/router.toml" <<CONF
 [[listener]]
 address = "127.0.0.1:$router_port"
 [admin]
@@ -104,7 +107,10 @@ address = "127.0.0.1:0"
 [upstream."app.bench"]
 servers = [{ host = "127.0.0.1", port = $upstream_port }]
 CONF
-"$router_bin" -c "$work/router.toml" 2> "$work/router.log" &
+# In a session of its own, as nginx and HAProxy are once they daemonize: with the kernel's
+# autogroup scheduling a session shares CPU as one group, so a router left in this script's session
+# would share one group's time with wrk while each other proxy has a group to itself.
+setsid "$router_bin" -c "$work/router.toml" 2> "$work/router.log" < /dev/null &
 router_pid=$!
 pids+=("$router_pid")
 for _ in $(seq 1 100); do
@@ -134,12 +140,16 @@ print("%.0f %.2f %.2f %s %d" % (rps, p50, p99, errors.group(1) if errors else 0,
 
 # CPU time (utime and stime, in clock ticks of 10 ms) of processes, to report CPU per request.
 cpu_ticks() { local user=0 system=0 u s; for p in "$@"; do read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat"); user=$((user + u)); system=$((system + s)); done; echo "$user $system"; }
+# Voluntary and involuntary context switches of every thread of processes.
+switches() { local voluntary=0 involuntary=0 v n; for p in "$@"; do for t in /proc/$p/task/*/status; do
+    read -r v n < <(awk '/^voluntary_ctxt/ {v=$2} /^nonvoluntary_ctxt/ {n=$2} END {print v+0, n+0}' "$t" 2>/dev/null || echo 0 0)
+    voluntary=$((voluntary + v)); involuntary=$((involuntary + n)); done; done; echo "$voluntary $involuntary"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$router_pid/status"; }
 peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$router_pid/status"; }
 
 proxy_workers=$(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')
 haproxy_pid=$(cat "$work/haproxy.pid")
-printf '%-8s %-7s %10s %9s %9s %7s %12s %14s\n' target size req/s p50_ms p99_ms non2xx cpu_us/req usr+sys_us/req
+printf '%-8s %-7s %10s %9s %9s %7s %12s %14s %14s\n' target size req/s p50_ms p99_ms non2xx cpu_us/req usr+sys_us/req vol+invol/1k
 declare -A result
 for size in small big; do
     # Warm-up: connection pools, page cache, allocator.
@@ -154,17 +164,20 @@ for size in small big; do
             router) port=$router_port; measured=$router_pid ;;
         esac
         read -r user_before system_before < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
+        read -r vol_before invol_before < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
         read -r rps p50 p99 errors total < <(run_wrk "$port" "$size")
         read -r user_after system_after < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
-        cpu="-" split="-"
+        read -r vol_after invol_after < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
+        cpu="-" split="-" switched="-"
         if [[ -n $measured ]]; then
-            read -r cpu split < <(python3 -c "
+            read -r cpu split switched < <(python3 -c "
 u, s = ($user_after - $user_before) * 10000 / $total, ($system_after - $system_before) * 10000 / $total
-print(round(u + s, 1), f'{u:.1f}+{s:.1f}')")
+v, i = ($vol_after - $vol_before) * 1000 / $total, ($invol_after - $invol_before) * 1000 / $total
+print(round(u + s, 1), f'{u:.1f}+{s:.1f}', f'{v:.0f}+{i:.0f}')")
         fi
         [[ $target == router ]] && result[rss_$size]=$(rss_kib)
         result[${target}_${size}]="$rps $p50 $p99 $cpu"
-        printf '%-8s %-7s %10s %9s %9s %7s %12s %14s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu" "$split"
+        printf '%-8s %-7s %10s %9s %9s %7s %12s %14s %14s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu" "$split" "$switched"
     done
 done
 

@@ -10,6 +10,8 @@ public final class RouterServer: Sendable {
     private let registry: UpstreamRegistry
     private let admin: HTTPServer
     private let listeners: Mutex<[(config: ListenerConfig, channel: any Channel)]>
+    /// The event-loop group made for `event_loops`, shut down on stop; nil when given or shared.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
 
     /// The admin API's bound address (the real port when 0 was configured).
     public let adminPort: Int
@@ -19,7 +21,8 @@ public final class RouterServer: Sendable {
     }
 
     private init(shared: ProxyShared, registry: UpstreamRegistry, admin: HTTPServer,
-                 listeners: [(config: ListenerConfig, channel: any Channel)]) {
+                 listeners: [(config: ListenerConfig, channel: any Channel)], ownedGroup: MultiThreadedEventLoopGroup?) {
+        self.ownedGroup = ownedGroup
         self.shared = shared
         self.registry = registry
         self.admin = admin
@@ -27,12 +30,16 @@ public final class RouterServer: Sendable {
         adminPort = admin.port
     }
 
-    public static func start(_ config: RouterConfig,
-                             group: MultiThreadedEventLoopGroup = .singleton) async throws -> RouterServer {
+    /// `group`: the event loops to serve on; when nil, `config.eventLoops` threads of the
+    /// router's own (or the shared group, one loop per core, when that is unset too).
+    public static func start(_ config: RouterConfig, group given: MultiThreadedEventLoopGroup? = nil) async throws -> RouterServer {
+        let ownedGroup = given == nil ? config.eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } : nil
+        let group = given ?? ownedGroup ?? .singleton
         let registry: UpstreamRegistry
         do {
             registry = try UpstreamRegistry(config: config, group: group)
         } catch {
+            try? await ownedGroup?.shutdownGracefully()
             throw StartError(description: error.message)
         }
         let accessLog = makeAccessLog(config.accessLog)
@@ -47,11 +54,12 @@ public final class RouterServer: Sendable {
             let admin = try await HTTPServer.start(host: config.admin.address.host, port: config.admin.address.port) { request in
                 await api.handle(request)
             }
-            return RouterServer(shared: shared, registry: registry, admin: admin, listeners: bound)
+            return RouterServer(shared: shared, registry: registry, admin: admin, listeners: bound, ownedGroup: ownedGroup)
         } catch {
             for listener in bound { try? await listener.channel.close() }
             registry.stop()
             accessLog?.stop()
+            try? await ownedGroup?.shutdownGracefully()
             throw error
         }
     }
@@ -72,6 +80,9 @@ public final class RouterServer: Sendable {
             pool.allServers.reduce(total) { $0 + $1.activeRequests.load(ordering: .relaxed) }
         }
     }
+
+    /// Event-loop threads serving the listeners.
+    var eventLoopCount: Int { shared.group.makeIterator().reduce(0) { count, _ in count + 1 } }
 
     /// The bound proxy ports, in listener order (the real ports when 0 was configured).
     public var listenerPorts: [Int] { listeners.withLock { $0.map { $0.channel.localAddress?.port ?? 0 } } }
@@ -110,5 +121,6 @@ public final class RouterServer: Sendable {
         await admin.stop()
         registry.stop()
         shared.accessLog?.stop()
+        try? await ownedGroup?.shutdownGracefully()
     }
 }

@@ -3,6 +3,9 @@ public struct RouterConfig: Sendable, Equatable {
     public var listeners: [ListenerConfig]
     public var admin: AdminConfig
     public var stateDirectory: String?
+    /// Event-loop threads serving the proxy listeners; nil means one per core (nginx's
+    /// `worker_processes auto`). Needs a restart to change.
+    public var eventLoops: Int?
     public var defaults: ProxyDefaults
     public var health: HealthCheckConfig
     public var ejection: EjectionConfig

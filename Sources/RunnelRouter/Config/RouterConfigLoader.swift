@@ -61,7 +61,8 @@ public struct RouterConfigLoader: Sendable {
 
     private func readRouter(_ reader: inout TableReader, into config: inout RouterConfig) {
         config.stateDirectory = reader.string("state_dir")
-        reader.finish(known: ["state_dir"])
+        config.eventLoops = reader.integer("event_loops", in: 1...256)
+        reader.finish(known: ["state_dir", "event_loops"])
     }
 
     private func readListeners(_ reader: inout TableReader, into config: inout RouterConfig, diagnostics: inout [ConfigDiagnostic]) {

@@ -7,6 +7,7 @@ import Testing
         let text = """
             [router]
             state_dir = "/tmp/state"
+            event_loops = 3
 
             [[listener]]
             address = "0.0.0.0:8080"
@@ -58,6 +59,7 @@ import Testing
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let config = try #require(result.config)
         #expect(config.listeners == [ListenerConfig(address: BindAddress(host: "0.0.0.0", port: 8080), proto: "https")])
+        #expect(config.eventLoops == 3)
         #expect(config.admin.token == "s3cret")
         #expect(config.admin.allowUnauthenticatedStatus)
         #expect(config.defaults.balancer == .leastRequest)
@@ -98,6 +100,14 @@ import Testing
         #expect(messages.contains { $0.contains("needs 'port'") && $0.contains("router.toml:6") })
         #expect(messages.contains { $0.contains("MISSING_VARIABLE") && $0.contains("router.toml:9") })
         #expect(result.diagnostics.first { $0.message.contains("conect_timeout") }?.key == "conect_timeout")
+    }
+
+    @Test func eventLoopsDefaultToOnePerCoreAndMustBePositive() throws {
+        let unset = try #require(RouterConfigLoader().load(text: "[router]\nstate_dir = \"/tmp/x\"\n").config)
+        #expect(unset.eventLoops == nil)
+        let zero = RouterConfigLoader().load(text: "[router]\nevent_loops = 0\n")
+        #expect(zero.config == nil)
+        #expect(zero.diagnostics.contains { $0.key == "event_loops" && $0.line == 2 })
     }
 
     @Test func routesToUpstreamsNotInTheFileAreWarnedAbout() throws {

@@ -24,6 +24,20 @@ import Testing
         #expect(unknown.text.contains("no upstream for host 'nobody.local'"))
     }
 
+    @Test func servesOnItsOwnEventLoopsWhenConfigured() async throws {
+        let upstream = try await TestUpstream.start(name: "own")
+        let router = try await RouterHarness.start("""
+            [router]
+            event_loops = 1
+            [upstream."own.local"]
+            servers = \(RouterHarness.servers([upstream.port]))
+            """)
+        defer { Task { await router.stop(); await upstream.stop() } }
+        #expect(router.server.eventLoopCount == 1)
+        #expect(try await router.get("own.local").text == "own")
+        #expect(try await router.get("own.local").text == "own")
+    }
+
     @Test func wildcardAndDefaultRoutes() async throws {
         let apps = try await TestUpstream.start(name: "apps")
         let fallback = try await TestUpstream.start(name: "fallback")
