@@ -25,6 +25,12 @@ public struct MessageMatcher: Sendable {
         evaluate(message)
     }
 
+    /// True for `TRUE` (or an expression that folded to it): callers may skip `matches`.
+    var matchesEverything: Bool {
+        if case .constant(true) = program { return true }
+        return false
+    }
+
     /// `TRUE`: every message.
     public static let matchAll = MessageMatcher(constant: true, expression: "TRUE")
 

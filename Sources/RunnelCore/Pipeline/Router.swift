@@ -59,16 +59,7 @@ public final class Router: Sendable {
             // A part never exceeds half the queue, so the queue's byte bound holds even for a
             // batch larger than the whole queue (one message larger than that still goes alone).
             let partLimit = max(1, route.queue.capacityBytes / 2)
-            var chosen: [Int] = []
-            var sizes: [Int] = []
-            var total = 0
-            for index in messages.indices where route.matcher.matches(messages[index]) {
-                let size = messages[index].estimatedByteSize
-                chosen.append(index)
-                sizes.append(size)
-                total += size
-                wanted[index] = true
-            }
+            let (chosen, sizes, total) = Self.select(messages, matcher: route.matcher, wanted: &wanted)
             // The common case, every message wanted and one part: the batch's own array goes
             // (no copy of each message).
             if chosen.count == messages.count && total <= partLimit {
@@ -97,6 +88,29 @@ public final class Router: Sendable {
         }
         acknowledgement?.noteUnmatched(wanted.lazy.filter { !$0 }.count)
         acknowledgement?.release()
+    }
+
+    /// The positions of the messages `matcher` selects, their sizes and the sum. The messages are
+    /// lent to the matcher through the array's buffer rather than copied (a copy retains and
+    /// releases every buffer a message holds), and `TRUE` is not evaluated per message.
+    private static func select(_ messages: [Message], matcher: MessageMatcher,
+                               wanted: inout [Bool]) -> (chosen: [Int], sizes: [Int], total: Int) {
+        var chosen: [Int] = []
+        var sizes: [Int] = []
+        var total = 0
+        chosen.reserveCapacity(messages.count)
+        sizes.reserveCapacity(messages.count)
+        let all = matcher.matchesEverything
+        messages.withUnsafeBufferPointer { messages in
+            for index in messages.indices where all || matcher.matches(messages[index]) {
+                let size = messages[index].estimatedByteSize
+                chosen.append(index)
+                sizes.append(size)
+                total += size
+                wanted[index] = true
+            }
+        }
+        return (chosen, sizes, total)
     }
 
     private func send(_ selected: [Message], origins: [Int], bytes: Int, to route: Route,

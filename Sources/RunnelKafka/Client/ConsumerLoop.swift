@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import RunnelCore
 import Synchronization
 
 /// The consumer thread's work. The client handle is used from that thread for polling and from the
@@ -13,6 +14,8 @@ final class ConsumerLoop: @unchecked Sendable {
     private let maxBatch: Int
     private let logger: Logger
     private let shared: KafkaConsumer.SharedState
+    /// Used only on the consumer thread.
+    private var messages: KafkaRecordMessages
 
     struct Assignments {
         /// `topic/partition` → the assignment generation it is held under.
@@ -26,24 +29,38 @@ final class ConsumerLoop: @unchecked Sendable {
     }
     private let assignments = Mutex(Assignments())
     private var lastLoggedError: (code: Int32, at: ContinuousClock.Instant)?
-    /// Topic name and assignment per (topic handle, partition), so that reading a record formats
-    /// no strings; cleared at every rebalance. Used only on the consumer thread.
+    /// Topic name, assignment and the fields shared by its messages per (topic handle, partition),
+    /// so that reading a record formats no strings; cleared at every rebalance. Used only on the
+    /// consumer thread.
     private struct PartitionKey: Hashable {
         let topic: UnsafeRawPointer
         let partition: Int32
     }
-    private var partitionCache: [PartitionKey: (topic: String, assignment: UInt64)] = [:]
+    /// A class: taking the entry for a record is one retain, not one per string and field it holds.
+    private final class PartitionEntry {
+        let topic: String
+        let assignment: UInt64
+        let names: KafkaRecordMessages.PartitionNames
+
+        init(topic: String, assignment: UInt64, names: KafkaRecordMessages.PartitionNames) {
+            self.topic = topic
+            self.assignment = assignment
+            self.names = names
+        }
+    }
+    private var partitionCache: [PartitionKey: PartitionEntry] = [:]
     /// The entry of the previous record: records come in runs of one partition, so most skip the
     /// hashing. Cleared with the cache.
-    private var lastPartition: (key: PartitionKey, value: (topic: String, assignment: UInt64))?
+    private var lastPartition: (key: PartitionKey, entry: PartitionEntry)?
 
     init(properties: KafkaProperties, subscription: KafkaSubscription, offsetMethod: KafkaOffsetMethod,
-         maxBatch: Int, logger: Logger, shared: KafkaConsumer.SharedState) throws(KafkaClientError) {
+         maxBatch: Int, hostname: ByteString, logger: Logger, shared: KafkaConsumer.SharedState) throws(KafkaClientError) {
         self.subscription = subscription
         self.offsetMethod = offsetMethod
         self.maxBatch = maxBatch
         self.logger = logger
         self.shared = shared
+        messages = KafkaRecordMessages(hostname: hostname)
         let conf: OpaquePointer
         do {
             conf = try properties.makeConfiguration()
@@ -91,8 +108,8 @@ final class ConsumerLoop: @unchecked Sendable {
     // MARK: the thread
 
     func run() {
-        var batch: [KafkaConsumedRecord] = []
-        batch.reserveCapacity(maxBatch)
+        var batch = KafkaConsumedBatch()
+        batch.messages.reserveCapacity(maxBatch)
         // The consumer queue (the main queue is redirected to it): rebalances and errors are
         // served by the same call that returns the records.
         // (Without a group.id there is none; every constructor here sets one.)
@@ -112,8 +129,8 @@ final class ConsumerLoop: @unchecked Sendable {
             // The first call waits for data; the rest take what is already fetched. Many records
             // per call: the queue is locked once per call, not once per record.
             var wait: Int32 = 100
-            while batch.count < maxBatch {
-                let count = rd_kafka_consume_batch_queue(queue, wait, &polled, min(polled.count, maxBatch - batch.count))
+            while batch.messages.count < maxBatch {
+                let count = rd_kafka_consume_batch_queue(queue, wait, &polled, min(polled.count, maxBatch - batch.messages.count))
                 guard count > 0 else { break }
                 wait = 0
                 for index in 0..<count {
@@ -122,14 +139,18 @@ final class ConsumerLoop: @unchecked Sendable {
                     rd_kafka_message_destroy(message)
                 }
             }
-            guard !batch.isEmpty else { continue }
-            let waiter: CheckedContinuation<[KafkaConsumedRecord]?, Never>? = shared.handoff.withLock { handoff in
+            guard !batch.messages.isEmpty else { continue }
+            // The batch's array goes to the pipeline (which releases it on another thread): a
+            // fresh one is reserved rather than the handed-over one copied.
+            let full = batch
+            batch = KafkaConsumedBatch()
+            batch.messages.reserveCapacity(maxBatch)
+            let waiter: CheckedContinuation<KafkaConsumedBatch?, Never>? = shared.handoff.withLock { handoff in
                 if let waiter = handoff.waiter.take() { return waiter }
-                handoff.batches.append(batch)
+                handoff.batches.append(full)
                 return nil
             }
-            waiter?.resume(returning: batch)
-            batch.removeAll(keepingCapacity: true)
+            waiter?.resume(returning: full)
         }
         rd_kafka_queue_destroy(queue)
         _ = rd_kafka_commit(client, nil, 0)
@@ -153,7 +174,7 @@ final class ConsumerLoop: @unchecked Sendable {
     }
 
     /// `pointer` must be librdkafka's own: the timestamp is read from the envelope around it.
-    private func take(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, into batch: inout [KafkaConsumedRecord]) {
+    private func take(_ pointer: UnsafeMutablePointer<rd_kafka_message_t>, into batch: inout KafkaConsumedBatch) {
         let message = pointer.pointee
         guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
@@ -164,19 +185,23 @@ final class ConsumerLoop: @unchecked Sendable {
             return
         }
         let key = PartitionKey(topic: UnsafeRawPointer(message.rkt), partition: message.partition)
-        let (topic, assignment): (String, UInt64)
+        let entry: PartitionEntry
         if let last = lastPartition, last.key == key {
-            (topic, assignment) = last.value
+            entry = last.entry
         } else if let cached = partitionCache[key] {
-            (topic, assignment) = cached
+            entry = cached
             lastPartition = (key, cached)
         } else {
-            topic = String(cString: rd_kafka_topic_name(message.rkt))
+            let topic = String(cString: rd_kafka_topic_name(message.rkt))
             let name = "\(topic)/\(message.partition)"
-            assignment = assignments.withLock { $0.current[name] } ?? 0
-            partitionCache[key] = (topic, assignment)
+            let assignment = assignments.withLock { $0.current[name] } ?? 0
+            entry = PartitionEntry(topic: topic, assignment: assignment,
+                                   names: KafkaRecordMessages.PartitionNames(topic: topic, partition: message.partition))
+            partitionCache[key] = entry
+            lastPartition = (key, entry)
         }
-        batch.append(KafkaConsumedRecord(pointer, topic: topic, assignment: assignment))
+        batch.messages.append(messages.message(pointer, names: entry.names))
+        batch.note(topic: entry.topic, partition: message.partition, offset: message.offset, assignment: entry.assignment)
     }
 
     private func logRateLimited(_ error: KafkaError) {

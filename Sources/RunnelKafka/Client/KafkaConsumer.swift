@@ -2,16 +2,17 @@ import CRdKafka
 import DequeModule
 import Foundation
 import Logging
+import RunnelCore
 import Synchronization
 
-/// A librdkafka consumer driven by a thread of its own: it polls, gathers records into batches and
-/// hands them over through a short queue (a full queue holds the thread back: backpressure). Offsets
+/// A librdkafka consumer driven by a thread of its own: it polls, turns records into KafkaInput's
+/// messages, gathers them into batches and hands them over through a short queue (a full queue holds the thread back: backpressure). Offsets
 /// are stored only when the caller says the records were confirmed downstream, and committed by
 /// librdkafka's auto-commit of stored offsets, at a revoke and at close.
 public final class KafkaConsumer: Sendable {
     struct Handoff {
-        var batches: Deque<[KafkaConsumedRecord]> = []
-        var waiter: CheckedContinuation<[KafkaConsumedRecord]?, Never>?
+        var batches: Deque<KafkaConsumedBatch> = []
+        var waiter: CheckedContinuation<KafkaConsumedBatch?, Never>?
         /// No more batches are handed out (the input is stopping); offsets may still be stored.
         var stopped = false
         var closing = false
@@ -31,9 +32,9 @@ public final class KafkaConsumer: Sendable {
     private let loop: ConsumerLoop
 
     public init(properties: KafkaProperties, subscription: KafkaSubscription, offsetMethod: KafkaOffsetMethod,
-                maxBatch: Int = 2000, logger: Logger) throws(KafkaClientError) {
+                maxBatch: Int = 2000, hostname: ByteString, logger: Logger) throws(KafkaClientError) {
         let loop = try ConsumerLoop(properties: properties, subscription: subscription, offsetMethod: offsetMethod,
-                                    maxBatch: maxBatch, logger: logger, shared: shared)
+                                    maxBatch: maxBatch, hostname: hostname, logger: logger, shared: shared)
         self.loop = loop
         let shared = shared
         let thread = Thread {
@@ -50,9 +51,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// The next batch of records; nil once the consumer is closing.
-    public func next() async -> [KafkaConsumedRecord]? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<[KafkaConsumedRecord]?, Never>) in
-            enum Step { case batch([KafkaConsumedRecord]), end, wait }
+    func next() async -> KafkaConsumedBatch? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<KafkaConsumedBatch?, Never>) in
+            enum Step { case batch(KafkaConsumedBatch), end, wait }
             let step: Step = shared.handoff.withLock { handoff in
                 if let batch = handoff.batches.popFirst() { return .batch(batch) }
                 if handoff.closing || handoff.stopped { return .end }

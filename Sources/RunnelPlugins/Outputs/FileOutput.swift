@@ -57,9 +57,7 @@ public struct FileOutput: OutputPlugin {
             }
             if let next {
                 if options.path.isConstant {
-                    var buffer: [UInt8] = []
-                    let (failed, reason) = context.encode(next, into: &buffer)
-                    pending.add(next, bytes: buffer, path: options.path.template, failed: failed, reason: reason)
+                    pending.encode(next, path: options.path.template, context: context)
                 } else {
                     // Rendered per message, so that each lands in its own file.
                     encodePerPath(next, context: context, pending: &pending)
@@ -124,14 +122,23 @@ private struct PendingWrites {
     var batches: [(batch: OutputBatch, failed: [Int], reason: String?)] = []
     var messageCount = 0
     var byteCount = 0
+    /// The last flushed buffer, emptied: the next batches are encoded into its capacity.
+    private var spare: [UInt8] = []
 
     var isEmpty: Bool { batches.isEmpty }
 
-    mutating func add(_ batch: OutputBatch, bytes: [UInt8], path: String, failed: [Int], reason: String?) {
-        chunks.append((path, bytes))
+    /// Encodes straight into the pending bytes of `path` when they are the last chunk (a constant
+    /// path: always), so the batches waiting for one flush are never copied again.
+    mutating func encode(_ batch: OutputBatch, path: String, context: OutputContext) {
+        if chunks.last?.path != path {
+            chunks.append((path, spare))
+            spare = []
+        }
+        let before = chunks[chunks.count - 1].bytes.count
+        let (failed, reason) = context.encode(batch, into: &chunks[chunks.count - 1].bytes)
         batches.append((batch, failed, reason))
         messageCount += batch.messages.count
-        byteCount += bytes.count
+        byteCount += chunks[chunks.count - 1].bytes.count - before
     }
 
     mutating func add(_ batch: OutputBatch, chunks newChunks: [(String, [UInt8])], failed: [Int]) {
@@ -144,14 +151,21 @@ private struct PendingWrites {
     /// Writes everything (one write per file) and settles the batches.
     mutating func flush(into files: inout OpenFiles) throws {
         guard !batches.isEmpty else { return }
-        var merged: [String: [UInt8]] = [:]
-        var order: [String] = []
-        for chunk in chunks {
-            if merged[chunk.path] == nil { order.append(chunk.path) }
-            merged[chunk.path, default: []] += chunk.bytes
-        }
-        for path in order {
-            try files.write(merged[path]!, to: path)
+        if chunks.count == 1 {
+            try files.write(chunks[0].bytes, to: chunks[0].path)
+            spare = chunks[0].bytes
+            chunks.removeAll()
+            spare.removeAll(keepingCapacity: true)
+        } else {
+            var merged: [String: [UInt8]] = [:]
+            var order: [String] = []
+            for chunk in chunks {
+                if merged[chunk.path] == nil { order.append(chunk.path) }
+                merged[chunk.path, default: []] += chunk.bytes
+            }
+            for path in order {
+                try files.write(merged[path]!, to: path)
+            }
         }
         for entry in batches {
             if entry.failed.isEmpty {
