@@ -55,8 +55,9 @@ struct KafkaRecordMessages {
     }
 
     /// What every record of one partition shares: its topic as bytes and its `Topic` and
-    /// `Partition` fields (their value arrays are shared, not rebuilt per record).
-    struct PartitionNames {
+    /// `Partition` fields (their value arrays are shared, not rebuilt per record). A class, so that
+    /// handing it over per record is one retain rather than one per buffer it holds.
+    final class PartitionNames {
         let topic: ByteString
         let topicField: Field
         let partitionField: Field

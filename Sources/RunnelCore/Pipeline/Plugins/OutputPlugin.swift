@@ -124,19 +124,15 @@ public final class OutputContext: Sendable {
     /// the positions of messages the encoder refused, with the reason to count them under.
     public func encode(_ batch: OutputBatch, into buffer: inout [UInt8]) -> (failed: [Int], reason: String?) {
         var failed: [Int] = []
-        // Through the buffer: each message is lent to the encoder, not copied (a copy retains and
-        // releases every one of its buffers).
-        batch.messages.withUnsafeBufferPointer { messages in
-            for position in messages.indices where !encodeOne(messages[position], into: &buffer) {
-                failed.append(position)
-            }
+        for (position, message) in batch.messages.enumerated() where !encodeOne(message, into: &buffer) {
+            failed.append(position)
         }
         return (failed, failed.isEmpty ? nil : "encode_failed")
     }
 
     /// Encodes one message (framed if asked); false, with nothing appended, when the encoder
     /// refused it. Without an encoder the message's protobuf form is written.
-    public func encodeOne(_ message: borrowing Message, into buffer: inout [UInt8]) -> Bool {
+    public func encodeOne(_ message: Message, into buffer: inout [UInt8]) -> Bool {
         let start = buffer.count
         do {
             if useFraming {
