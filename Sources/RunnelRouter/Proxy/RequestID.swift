@@ -1,4 +1,5 @@
 import NIOCore
+import RunnelCore
 
 /// A request's id: the client's `X-Request-Id`, or 128 random bits kept as numbers and written
 /// as 32 hex digits straight into the upstream head (a String is made only for logs and local
@@ -41,21 +42,12 @@ enum RequestID {
 /// seeded once from the system source, so a request costs no system call; ids only need to be
 /// unique, not secret.
 struct RequestIDGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
 
     init() {
         var system = SystemRandomNumberGenerator()
-        state = system.next()
+        random = SplitMix64(seed: system.next())
     }
 
-    mutating func make() -> RequestID { .generated(next(), next()) }
-
-    /// SplitMix64: a full-period 64-bit sequence with well-mixed output.
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
+    mutating func make() -> RequestID { .generated(random.next(), random.next()) }
 }

@@ -1,17 +1,9 @@
-/// SplitMix64: a small seeded generator shared by the randomized tests, so every run is repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+import RunnelCore
 
-    init(seed: UInt64) { state = seed }
+/// The randomized tests draw from RunnelCore's seeded generator, so every run is repeatable.
+typealias SeededGenerator = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }

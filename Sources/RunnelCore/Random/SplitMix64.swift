@@ -1,0 +1,17 @@
+/// SplitMix64: a seeded, full-period 64-bit sequence with well-mixed output. For ids that only need
+/// to be unique (seeded once from the system source, no system call per draw) and for tests that
+/// must repeat a run exactly; not for secrets.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    @usableFromInline var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    @inlinable
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
