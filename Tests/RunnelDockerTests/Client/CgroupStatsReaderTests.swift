@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunnelDocker
+import RunnelTestSupport
 
 /// The cgroup reader over fake cgroup v1 and v2 trees (the files the kernel would show).
 @Suite struct CgroupStatsReaderTests {
@@ -24,8 +25,8 @@ import Testing
     }
 
     @Test func cgroupV1WithDockersCgroupfsDriver() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cg1-\(UUID().uuidString.prefix(6))")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try ScratchFolder()
+        let root = scratch.url
         let base = "docker/\(Self.id)"
         try Self.write(root, "cg/memory/\(base)/memory.usage_in_bytes", "10000\n")
         try Self.write(root, "cg/memory/\(base)/memory.limit_in_bytes", "40000\n")
@@ -54,8 +55,8 @@ import Testing
     }
 
     @Test func cgroupV2WithTheSystemdDriver() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cg2-\(UUID().uuidString.prefix(6))")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = try ScratchFolder()
+        let root = scratch.url
         let base = "cg/system.slice/docker-\(Self.id).scope"
         try Self.write(root, "cg/cgroup.controllers", "cpu memory io pids\n")
         try Self.write(root, "\(base)/cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n")

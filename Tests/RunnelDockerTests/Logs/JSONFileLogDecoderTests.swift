@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunnelDocker
+import RunnelTestSupport
 
 /// The json-file fast path's reader, on records shaped exactly as Docker's json-file driver
 /// writes them (`{"log":…,"stream":…,"time":…}`, `\u003c`-style escapes, 16 KiB parts).
@@ -144,9 +145,8 @@ import Testing
     static func time(_ second: Int) -> String { String(format: "2026-11-25T10:%02d:%02d.000000001Z", second / 60, second % 60) }
 
     @Test func startsInTheNewestFileBeginningBeforeTheResumeTimeAndSeeksInsideIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jsonfile-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = try ScratchFolder()
+        let folder = scratch.url.path
         let live = folder + "/c-json.log"
         // .2 holds seconds 0..<1000, .1 holds 1000..<2000, the live file 2000..<3000.
         for (path, range) in [(live + ".2", 0..<1000), (live + ".1", 1000..<2000), (live, 2000..<3000)] {

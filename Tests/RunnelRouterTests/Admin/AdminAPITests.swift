@@ -3,6 +3,7 @@ import RunnelCore
 import RunnelHTTP
 import Testing
 @testable import RunnelRouter
+import RunnelTestSupport
 
 @Suite struct AdminAPITests {
     @Test func requestsWithoutTheTokenGet401() async throws {
@@ -67,8 +68,8 @@ import Testing
     @Test func apiChangesSurviveARestart() async throws {
         let upstream = try await TestUpstream.start(name: "persisted")
         defer { Task { await upstream.stop() } }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("router-state-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratchFolder = try ScratchFolder()
+        let scratch = scratchFolder.url.path
         let first = try await RouterHarness.start("", stateDirectory: scratch)
         _ = try await first.admin("POST", "/upstream/kept", body: #"{"servers":[{"host":"127.0.0.1","port":\#(upstream.port)}]}"#)
         #expect(try await first.get("kept").text == "persisted")

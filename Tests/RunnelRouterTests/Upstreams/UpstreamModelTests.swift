@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RunnelRouter
+import RunnelTestSupport
 
 @Suite struct UpstreamModelTests {
     private let a = ServerSpec(host: "10.0.0.1", port: 80)
@@ -28,8 +29,8 @@ import Testing
     }
 
     @Test func stateFileRoundTripsUpstreamsBalancersAndDeletions() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("router-state-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchFolder()
+        let directory = scratch.url.path
         var state = UpstreamStateFile()
         state.upstreams["app"] = UpstreamSpec(name: "app", levels: [[a], [backup]], balancer: .hash(.cookie("sid")))
         state.deleted = ["old"]
@@ -40,9 +41,8 @@ import Testing
     }
 
     @Test func aCorruptStateFileIsAnErrorNotAnEmptyState() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("router-state-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchFolder()
+        let directory = scratch.url.path
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: UpstreamStateFile.path(in: directory)))
         guard case .failure(let problem) = UpstreamStateFile.load(directory: directory) else {
             Issue.record("a corrupt file loaded")
