@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "RunnelCore", targets: ["RunnelCore"]),
         .library(name: "RunnelPlugins", targets: ["RunnelPlugins"]),
         .library(name: "RunnelElasticsearch", targets: ["RunnelElasticsearch"]),
+        // The `_bulk` stand-in the Elasticsearch tests use; a product so that `make bench` can run it too.
+        .library(name: "RunnelESTestServer", targets: ["RunnelESTestServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,7 +107,11 @@ let package = Package(
             dependencies: ["RunnelKafka", "RunnelPlugins", "RunnelTestSupport", "CRdKafka"]),
         .testTarget(
             name: "RunnelElasticsearchTests",
-            dependencies: ["RunnelElasticsearch", "RunnelHTTP", "RunnelCore", "RunnelTestSupport", "runnel"]),
+            dependencies: ["RunnelElasticsearch", "RunnelESTestServer", "RunnelHTTP", "RunnelCore", "RunnelTestSupport", "runnel"]),
+        .target(
+            name: "RunnelESTestServer",
+            dependencies: ["RunnelCore", "RunnelHTTP"],
+            path: "Tests/RunnelESTestServer"),
         .target(
             name: "RunnelTestSupport",
             dependencies: ["RunnelCore"],

@@ -15,6 +15,7 @@ let package = Package(
                 .product(name: "RunnelCore", package: "Runnel"),
                 .product(name: "RunnelPlugins", package: "Runnel"),
                 .product(name: "RunnelElasticsearch", package: "Runnel"),
+                .product(name: "RunnelESTestServer", package: "Runnel"),
             ],
             ),
     ],

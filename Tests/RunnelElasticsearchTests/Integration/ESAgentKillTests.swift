@@ -1,6 +1,7 @@
 import Foundation
 import RunnelTestSupport
 import Testing
+import RunnelESTestServer
 
 /// `runnel agent` as a real process: LogstreamerInput → ESJsonEncoder (deterministic ids, create)
 /// → ElasticSearchOutput → the test server. Killed with SIGKILL mid-run and started again, it

@@ -2,6 +2,7 @@ import Foundation
 import RunnelCore
 import RunnelElasticsearch
 import Testing
+import RunnelESTestServer
 
 /// The output under load against a server that refuses 5 % of items with 429 and 1 % with mapping
 /// errors, and across a server outage: every accepted document is stored exactly once, every

@@ -2,6 +2,7 @@ import Foundation
 import RunnelCore
 import RunnelHTTP
 import Testing
+import RunnelESTestServer
 
 /// The test server keeps Elastic's documented `_bulk` contract where the output relies on it,
 /// checked over HTTP with the curl client.
@@ -51,6 +52,20 @@ import Testing
         #expect(found == 200 && document["_source"] == .object([JSONMember(key: "n", value: .integer(1))]))
         let (_, stored) = try await Self.get(server, "/_test/stored")
         #expect(Set(String(decoding: stored, as: UTF8.self).split(separator: "\n")) == ["logs 1 1", "other 1 1"])
+    }
+
+    @Test func resetForgetsDocumentsAndMappingsButKeepsFaults() async throws {
+        let server = try await BulkTestServer.start()
+        defer { Task { await server.stop() } }
+        server.setFaults { $0.maxBodyBytes = 1 << 20 }
+        _ = try await Self.post(server, "/logs/_bulk", "{\"create\":{\"_id\":\"1\"}}\n{\"n\":1}\n")
+        #expect(server.storedCount == 1)
+        let (status, _) = try await Self.post(server, "/_test/reset", "")
+        #expect(status == 200 && server.storedCount == 0)
+        // The same id is created again (no 409) and the field may take another kind (no mapping left).
+        let (_, response) = try await Self.post(server, "/logs/_bulk", "{\"create\":{\"_id\":\"1\"}}\n{\"n\":\"text\"}\n")
+        #expect(response["errors"] == .bool(false))
+        #expect(server.state.withLock { $0.faults.maxBodyBytes } == 1 << 20)
     }
 
     @Test func wholeRequestErrors() async throws {

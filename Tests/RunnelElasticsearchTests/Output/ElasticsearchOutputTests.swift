@@ -3,6 +3,7 @@ import RunnelCore
 import RunnelElasticsearch
 import RunnelHTTP
 import Testing
+import RunnelESTestServer
 
 /// The output against the `_bulk` test server over real HTTP: batching, per-item outcomes,
 /// whole-request failures, splitting, failover, authentication and compression.

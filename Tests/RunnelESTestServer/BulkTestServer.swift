@@ -26,51 +26,52 @@ import Synchronization
 ///   a body size above which the request gets 413, added latency, and required credentials
 ///   (basic or API key, else 401);
 /// - `GET /_test/stored` (`index id version` per line) and `GET /{index}/_doc/{id}`
-///   (`_source` included) to read back what was stored; `GET /_count`.
+///   (`_source` included) to read back what was stored; `GET /_count`; `POST /_test/reset`
+///   forgets every document, mapping and count (the benchmark's runs start from an empty server).
 /// Not covered: everything else of the real API (search, refresh, routing, versioning options,
 /// pipelines, nested mappings, shards and replicas, `filter_path`, …).
-final class BulkTestServer: Sendable {
-    struct Faults: Sendable {
-        var itemRejectFraction = 0.0
-        var wholeRequestStatuses: [Int] = []
-        var maxBodyBytes = Int.max
-        var latency: Duration = .zero
-        var requiredAuthorization: String?
+public final class BulkTestServer: Sendable {
+    public struct Faults: Sendable {
+        public var itemRejectFraction = 0.0
+        public var wholeRequestStatuses: [Int] = []
+        public var maxBodyBytes = Int.max
+        public var latency: Duration = .zero
+        public var requiredAuthorization: String?
     }
 
-    struct Document: Sendable {
-        var version: Int
-        var source: [UInt8]?
+    public struct Document: Sendable {
+        public var version: Int
+        public var source: [UInt8]?
     }
 
-    enum FieldKind: String, Sendable { case text, number, boolean, object }
+    public enum FieldKind: String, Sendable { case text, number, boolean, object }
 
-    struct State: Sendable {
-        var faults = Faults()
-        var random = SplitMix64(seed: 42)
-        var indices: [String: [String: Document]] = [:]
-        var mappings: [String: [String: FieldKind]] = [:]
-        var requests = 0
-        var itemAttempts = 0
-        var statusCounts: [Int: Int] = [:]
-        var nextGeneratedID = 0
-        var keepSources = true
-        var bodyBytes = 0
+    public struct State: Sendable {
+        public var faults = Faults()
+        public var random = SplitMix64(seed: 42)
+        public var indices: [String: [String: Document]] = [:]
+        public var mappings: [String: [String: FieldKind]] = [:]
+        public var requests = 0
+        public var itemAttempts = 0
+        public var statusCounts: [Int: Int] = [:]
+        public var nextGeneratedID = 0
+        public var keepSources = true
+        public var bodyBytes = 0
     }
 
-    let state = Mutex(State())
+    public let state = Mutex(State())
     private let server = Mutex<HTTPServer?>(nil)
     private let boundPort = Mutex(0)
-    var port: Int { boundPort.withLock { $0 } }
+    public var port: Int { boundPort.withLock { $0 } }
 
-    static func start(port: Int = 0, keepSources: Bool = true) async throws -> BulkTestServer {
+    public static func start(port: Int = 0, keepSources: Bool = true) async throws -> BulkTestServer {
         let server = BulkTestServer()
         server.state.withLock { $0.keepSources = keepSources }
         try await server.listen(port: port)
         return server
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     private func listen(port: Int) async throws {
         let http = try await HTTPServer.start(host: "127.0.0.1", port: port, maxBodyBytes: 512 << 20) { [weak self] request in
@@ -82,7 +83,7 @@ final class BulkTestServer: Sendable {
     }
 
     /// Stops listening (connections are refused) until `restart()`; stored data is kept.
-    func stop() async {
+    public func stop() async {
         let http = server.withLock { current -> HTTPServer? in
             defer { current = nil }
             return current
@@ -90,19 +91,26 @@ final class BulkTestServer: Sendable {
         await http?.stop()
     }
 
-    func restart() async throws {
+    public func restart() async throws {
         try await listen(port: port)
     }
 
-    func setFaults(_ change: (inout Faults) -> Void) {
+    public func setFaults(_ change: (inout Faults) -> Void) {
         state.withLock { change(&$0.faults) }
     }
 
-    var storedCount: Int { state.withLock { $0.indices.values.reduce(0) { $0 + $1.count } } }
+    /// Forgets every document, mapping and count; faults and `keepSources` stay.
+    public func reset() {
+        state.withLock { state in
+            state = State(faults: state.faults, keepSources: state.keepSources)
+        }
+    }
 
-    func document(index: String, id: String) -> Document? { state.withLock { $0.indices[index]?[id] } }
+    public var storedCount: Int { state.withLock { $0.indices.values.reduce(0) { $0 + $1.count } } }
 
-    var allDocuments: [(index: String, id: String, version: Int)] {
+    public func document(index: String, id: String) -> Document? { state.withLock { $0.indices[index]?[id] } }
+
+    public var allDocuments: [(index: String, id: String, version: Int)] {
         state.withLock { state in
             state.indices.flatMap { index, docs in docs.map { (index, $0.key, $0.value.version) } }
         }
@@ -126,6 +134,9 @@ final class BulkTestServer: Sendable {
         case ("GET", 2) where segments == ["_test", "stored"]:
             let lines = allDocuments.map { "\($0.index) \($0.id) \($0.version)\n" }.joined()
             return .text(200, lines)
+        case ("POST", 2) where segments == ["_test", "reset"]:
+            reset()
+            return .json(200, Array("{}".utf8))
         case ("GET", 3) where segments[1] == "_doc":
             return getDocument(index: segments[0], id: segments[2])
         case ("POST", 1) where segments == ["_bulk"], ("PUT", 1) where segments == ["_bulk"]:
