@@ -6,13 +6,13 @@ import NIOPosix
 extension ClientHandler {
     func connectNextServer(_ exchange: ProxyExchange, lastFailure: LocalResponse?) {
         let now = NIODeadline.now()
-        guard exchange.tried.isEmpty || exchange.mayRetry(tries: settings.tries, now: now),
-              let server = exchange.pool.choose(excluding: exchange.tried, hashKey: exchange.hashKey, at: now) else {
+        guard exchange.triedCount == 0 || exchange.mayRetry(tries: settings.tries, now: now),
+              let server = exchange.pool.choose(hashKey: exchange.hashKey, at: now, wasTried: { exchange.wasTried($0) }) else {
             failLocally(exchange, lastFailure ?? LocalResponse(
                 status: .serviceUnavailable, message: "no available server in upstream '\(exchange.pool.name)'", requestID: exchange.requestID.string))
             return
         }
-        exchange.tried.append(server)
+        exchange.addTried(server)
         exchange.server = server
         exchange.attemptStarted = now
         server.activeRequests.add(1, ordering: .relaxed)

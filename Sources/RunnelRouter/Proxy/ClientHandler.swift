@@ -25,6 +25,7 @@ final class ClientHandler: ChannelDuplexHandler {
     /// The request body still arriving after a local response: dropped, then the connection closes.
     var discardingRequest = false
     var requestIDs = RequestIDGenerator()
+    var routeCache = RouteLookupCache()
     /// Bytes read and not handled yet: a head still incomplete, or requests pipelined behind the
     /// one being answered (HTTP/1.1 answers in order).
     var inbound: ByteBuffer?
@@ -65,6 +66,12 @@ final class ClientHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         headerTimer.stop()
+        if let upstream = exchange?.upstream {
+            // Normally done on channelInactive; the upstream handler holds this one strongly.
+            upstream.handler.detach()
+            upstream.channel.close(promise: nil)
+        }
+        exchange = nil
         self.context = nil
     }
 
@@ -231,7 +238,7 @@ final class ClientHandler: ChannelDuplexHandler {
         let host = head.hostName
         let requestID = head.givenRequestID.map(RequestID.given) ?? requestIDs.make()
         requestBody = head.bodyFraming
-        guard let pool = shared.routes.lookup(host: host) else {
+        guard let pool = routeCache.lookup(host: host, in: shared.routes) else {
             respondLocally(LocalResponse(status: .badGateway, message: "no upstream for host '\(host)'", requestID: requestID.string),
                            head: head, host: host)
             return

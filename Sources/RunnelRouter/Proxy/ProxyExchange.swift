@@ -20,7 +20,11 @@ final class ProxyExchange {
     let started: NIODeadline
     let retryDeadline: NIODeadline
 
-    var tried: [UpstreamServer] = []
+    /// The servers tried so far: the first apart, so a request that needs no retry allocates
+    /// no array.
+    private(set) var firstTried: UpstreamServer?
+    private(set) var laterTried: [UpstreamServer] = []
+    var triedCount: Int { firstTried == nil ? 0 : 1 + laterTried.count }
     var server: UpstreamServer?
     var upstream: UpstreamConnection?
     var attemptStarted: NIODeadline
@@ -62,7 +66,15 @@ final class ProxyExchange {
 
     /// Retrying is safe only while no body byte left and the method may be repeated.
     func mayRetry(tries: Int, now: NIODeadline) -> Bool {
-        !bodySentUpstream && !responseHeadSent && tried.count < tries && now < retryDeadline
+        !bodySentUpstream && !responseHeadSent && triedCount < tries && now < retryDeadline
+    }
+
+    func addTried(_ server: UpstreamServer) {
+        if firstTried == nil { firstTried = server } else { laterTried.append(server) }
+    }
+
+    func wasTried(_ server: UpstreamServer) -> Bool {
+        firstTried === server || laterTried.contains { $0 === server }
     }
 
     /// Ends the current attempt; `recordForLog` keeps its address, status and time (only

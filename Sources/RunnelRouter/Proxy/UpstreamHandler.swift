@@ -8,8 +8,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// The client connection being served; nil while parked.
-    private weak var client: ClientHandler?
+    /// The client connection being served; nil while parked. Strong, and cleared by every path
+    /// that ends an exchange (detach, failure, either side closing): a weak reference gave the
+    /// client handler a side table, which made each of its many retains and releases a slow one.
+    private var client: ClientHandler?
     private var context: ChannelHandlerContext?
     /// Longest silence allowed while a client waits for its response.
     private let readTimeout: TimeAmount
@@ -36,7 +38,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     init(readTimeout: TimeAmount) { self.readTimeout = readTimeout }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        client = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastRead = .now()
