@@ -46,7 +46,7 @@ final class ProxyExchange {
     var discardingResponse = false
 
     init(clientHead: RequestHead, keepingHead: Bool, upstreamHead: ByteBuffer, requestID: RequestID, host: String, pool: UpstreamPool,
-         hashKey: UInt64?, retryBudget: TimeAmount) {
+         hashKey: UInt64?, retryBudget: TimeAmount, now: NIODeadline) {
         self.clientHead = keepingHead ? clientHead : nil
         clientMinorVersion = clientHead.minorVersion
         isHeadRequest = clientHead.method == .head
@@ -59,7 +59,7 @@ final class ProxyExchange {
         idempotent = clientHead.isIdempotent
         hasBody = clientHead.hasBody
         requestEnded = !hasBody
-        started = .now()
+        started = now
         attemptStarted = started
         retryDeadline = started + retryBudget
     }

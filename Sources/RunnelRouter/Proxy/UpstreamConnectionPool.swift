@@ -26,7 +26,7 @@ final class UpstreamConnectionPool {
     }
 
     /// Parks a connection that finished a response cleanly; closes it when the pool is full.
-    func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount) {
+    func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount, at now: NIODeadline) {
         let list: IdleConnections
         if let known = idle[connection.address] {
             list = known
@@ -38,7 +38,7 @@ final class UpstreamConnectionPool {
             connection.channel.close(promise: nil)
             return
         }
-        list.connections.append((connection, .now()))
+        list.connections.append((connection, now))
         if sweep == nil || idleTimeout != self.idleTimeout { startSweeping(every: idleTimeout) }
     }
 

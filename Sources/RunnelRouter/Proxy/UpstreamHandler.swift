@@ -15,7 +15,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// Longest silence allowed while a client waits for its response.
     private let readTimeout: TimeAmount
-    private var lastRead = NIODeadline.now()
+    /// When bytes last arrived: the response's end for the client's bookkeeping, too.
+    private(set) var lastRead = NIODeadline.now()
     /// One timer per wait, re-armed from `lastRead` when it fires early, instead of a timer
     /// (or an idle-state handler's bookkeeping) per read and write.
     private var readTimer: Scheduled<Void>?
@@ -206,14 +207,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     /// Starts serving a request for `client`.
-    func attach(_ client: ClientHandler, requestIsHead: Bool, dechunk: Bool) {
+    func attach(_ client: ClientHandler, requestIsHead: Bool, dechunk: Bool, now: NIODeadline) {
         self.client = client
         self.requestIsHead = requestIsHead
         self.dechunk = dechunk
         inbound = nil
         body = nil
         readPending = false
-        lastRead = .now()
+        lastRead = now
         if readTimer == nil { armReadTimer(at: lastRead + readTimeout) }
     }
 
