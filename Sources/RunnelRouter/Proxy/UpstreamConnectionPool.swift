@@ -78,9 +78,17 @@ private final class IdleConnections {
     var connections: [(connection: UpstreamConnection, since: NIODeadline)] = []
 }
 
-/// A connection to one upstream server and the handler at the end of its pipeline.
-struct UpstreamConnection {
+/// A connection to one upstream server and the handler at the end of its pipeline. A class: it is
+/// handed around several times per request, and a struct of an existential and two references
+/// cost a retain and release of each at every copy.
+final class UpstreamConnection {
     let channel: any Channel
     let handler: UpstreamHandler
     let address: String
+
+    init(channel: any Channel, handler: UpstreamHandler, address: String) {
+        self.channel = channel
+        self.handler = handler
+        self.address = address
+    }
 }
