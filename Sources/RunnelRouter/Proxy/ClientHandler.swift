@@ -189,7 +189,7 @@ final class ClientHandler: ChannelDuplexHandler {
             upstreamNeedsFlush = false
             upstream.handler.flush()
         }
-        context.fireChannelReadComplete()
+        // Not passed on: this handler is the pipeline's last, and the tail discards it.
     }
 
     func read(context: ChannelHandlerContext) {

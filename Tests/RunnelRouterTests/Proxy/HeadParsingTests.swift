@@ -43,6 +43,24 @@ import Testing
         #expect(throws: HeadError.self) { try request(text) }
     }
 
+    /// Values are skimmed 8 bytes at a time: a control byte or DEL anywhere in a value of any
+    /// length is still found, and tabs, spaces and bytes above 0x7F are still accepted.
+    @Test func everyBytePositionOfAValueIsChecked() throws {
+        for length in 1...40 {
+            let plain = (0..<length).map { index -> UInt8 in index % 7 == 3 ? 0xC3 : index % 5 == 4 ? 9 : UInt8(ascii: "a") + UInt8(index % 26) }
+            let accepted = try RequestHead.parse(ByteBuffer(bytes: Array("GET / HTTP/1.1\r\nX-Long: ".utf8) + plain + [UInt8(ascii: "z")] + Array("\r\nHost: h\r\n\r\n".utf8)))
+            #expect(accepted.hostName == "h")
+            for position in 0..<length {
+                for bad: UInt8 in [0, 1, 0x0D, 0x1F, 0x7F] {
+                    var value = plain
+                    value[position] = bad
+                    let text = Array("GET / HTTP/1.1\r\nX-Long: z".utf8) + value + Array("z\r\n\r\n".utf8)
+                    #expect(throws: HeadError.self, "byte \(bad) at \(position) of \(length)") { try RequestHead.parse(ByteBuffer(bytes: text)) }
+                }
+            }
+        }
+    }
+
     @Test func responseHeadsAreReadStrictly() throws {
         let head = try ResponseHead.parse(ByteBuffer(string: "HTTP/1.0 204\r\nTransfer-Encoding: chunked\r\n\r\n"))
         #expect(head.status == 204 && head.minorVersion == 0 && head.chunked && !head.keepsConnection)
