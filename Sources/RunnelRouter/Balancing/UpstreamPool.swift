@@ -43,14 +43,20 @@ final class UpstreamPool: Sendable {
     /// anywhere (panic mode), every server of the first level is a candidate again: sending
     /// traffic to servers believed bad beats refusing all of it.
     func choose(excluding tried: [UpstreamServer], hashKey: UInt64?, at now: NIODeadline) -> UpstreamServer? {
+        choose(hashKey: hashKey, at: now) { server in tried.contains { $0 === server } }
+    }
+
+    /// `choose(excluding:)` with the tried servers asked about one by one, so a request's
+    /// attempts need no array.
+    func choose(hashKey: UInt64?, at now: NIODeadline, wasTried: (UpstreamServer) -> Bool) -> UpstreamServer? {
         for (levelIndex, level) in levels.enumerated() {
             if level.count == 1 {
                 // A single server (the usual container app): no candidate list to build.
-                if level[0].isAvailable(at: now) && !tried.contains(where: { $0 === level[0] }) { return level[0] }
+                if level[0].isAvailable(at: now) && !wasTried(level[0]) { return level[0] }
                 continue
             }
             var candidates: [Int] = []
-            for (index, server) in level.enumerated() where server.isAvailable(at: now) && !tried.contains(where: { $0 === server }) {
+            for (index, server) in level.enumerated() where server.isAvailable(at: now) && !wasTried(server) {
                 candidates.append(index)
             }
             if !candidates.isEmpty {
@@ -58,7 +64,7 @@ final class UpstreamPool: Sendable {
             }
         }
         guard let first = levels.first, !first.isEmpty else { return nil }
-        let untried = first.indices.filter { index in !tried.contains { $0 === first[index] } }
+        let untried = first.indices.filter { !wasTried(first[$0]) }
         guard !untried.isEmpty, isInPanic(at: now) else { return nil }
         return first[balancer.pick(level: 0, candidates: untried, servers: first, hashKey: hashKey)]
     }

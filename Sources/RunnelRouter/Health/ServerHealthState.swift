@@ -41,30 +41,33 @@ struct ServerHealthState: Sendable {
     }
 }
 
-/// Requests and 5xx responses in the last 60 seconds, in one-second buckets.
+/// Requests and 5xx responses in the last 60 seconds, in one-second buckets (one array, so a
+/// request's count costs one uniqueness check).
 struct MinuteCounter: Sendable {
-    private var requests = [Int](repeating: 0, count: 60)
-    private var errors = [Int](repeating: 0, count: 60)
-    private var seconds = [Int64](repeating: -1, count: 60)
+    private struct Bucket: Sendable {
+        var second: Int64 = -1
+        var requests = 0
+        var errors = 0
+    }
+
+    private var buckets = [Bucket](repeating: Bucket(), count: 60)
 
     mutating func record(is5xx: Bool, at now: NIODeadline) {
         let second = Int64(now.uptimeNanoseconds / 1_000_000_000)
         let slot = Int(second % 60)
-        if seconds[slot] != second {
-            seconds[slot] = second
-            requests[slot] = 0
-            errors[slot] = 0
+        buckets.withUnsafeMutableBufferPointer { buckets in
+            if buckets[slot].second != second { buckets[slot] = Bucket(second: second) }
+            buckets[slot].requests += 1
+            if is5xx { buckets[slot].errors += 1 }
         }
-        requests[slot] += 1
-        if is5xx { errors[slot] += 1 }
     }
 
     func totals(at now: NIODeadline) -> (requests: Int, errors: Int) {
         let second = Int64(now.uptimeNanoseconds / 1_000_000_000)
         var total = (requests: 0, errors: 0)
-        for slot in 0..<60 where seconds[slot] > second - 60 {
-            total.requests += requests[slot]
-            total.errors += errors[slot]
+        for bucket in buckets where bucket.second > second - 60 {
+            total.requests += bucket.requests
+            total.errors += bucket.errors
         }
         return total
     }

@@ -62,8 +62,8 @@ extension ClientHandler {
 
     /// The exchange ended and the connection stays open: serve requests that were pipelined
     /// behind it, then read again.
-    func readyForNextRequest() {
-        headerTimer.awaitNextRequest()
+    func readyForNextRequest(now: NIODeadline? = nil) {
+        headerTimer.awaitNextRequest(now: now)
         processInbound()
         if upstreamNeedsFlush, let upstream = exchange?.upstream {
             upstreamNeedsFlush = false

@@ -61,14 +61,15 @@ extension ClientHandler {
 
     func upstreamResponseEnd() {
         guard let exchange, let context else { return }
-        let now = NIODeadline.now()
+        // The end arrived with the upstream's last read, whose time is at hand.
+        let now = exchange.upstream?.handler.lastRead ?? .now()
         let status = exchange.responseStatus ?? 502
         if let server = exchange.server { exchange.pool.record(.status(status), for: server, at: now) }
         exchange.finishAttempt(status: status, now: now, recordForLog: shared.accessLog != nil)
         if let upstream = exchange.upstream {
             exchange.upstream = nil
             upstream.handler.detach()
-            if upstream.handler.reusable && exchange.requestEnded { park(upstream) } else { upstream.channel.close(promise: nil) }
+            if upstream.handler.reusable && exchange.requestEnded { park(upstream, at: now) } else { upstream.channel.close(promise: nil) }
         }
         if exchange.discardingResponse {
             exchange.discardingResponse = false
@@ -84,7 +85,7 @@ extension ClientHandler {
         unflushed = false
         context.flush()
         if keepOpen {
-            readyForNextRequest()
+            readyForNextRequest(now: now)
         } else {
             closeClient(context)
         }

@@ -4,22 +4,23 @@ import NIOPosix
 
 /// Choosing a server, getting a connection to it (pooled or new) and retrying.
 extension ClientHandler {
-    func connectNextServer(_ exchange: ProxyExchange, lastFailure: LocalResponse?) {
-        let now = NIODeadline.now()
-        guard exchange.tried.isEmpty || exchange.mayRetry(tries: settings.tries, now: now),
-              let server = exchange.pool.choose(excluding: exchange.tried, hashKey: exchange.hashKey, at: now) else {
+    /// `now`: when the caller has just read the clock.
+    func connectNextServer(_ exchange: ProxyExchange, lastFailure: LocalResponse?, now: NIODeadline? = nil) {
+        let now = now ?? .now()
+        guard exchange.triedCount == 0 || exchange.mayRetry(tries: settings.tries, now: now),
+              let server = exchange.pool.choose(hashKey: exchange.hashKey, at: now, wasTried: { exchange.wasTried($0) }) else {
             failLocally(exchange, lastFailure ?? LocalResponse(
                 status: .serviceUnavailable, message: "no available server in upstream '\(exchange.pool.name)'", requestID: exchange.requestID.string))
             return
         }
-        exchange.tried.append(server)
+        exchange.addTried(server)
         exchange.server = server
         exchange.attemptStarted = now
         server.activeRequests.add(1, ordering: .relaxed)
         guard let context else { return }
         if let pooled = connectionPool?.take(server.address) {
             // Inside the client's read, channelReadComplete flushes, together with any body.
-            attach(pooled, to: exchange, flushNow: !inClientRead)
+            attach(pooled, to: exchange, flushNow: !inClientRead, now: now)
             return
         }
         let address = server.address
@@ -47,7 +48,7 @@ extension ClientHandler {
                     handler.park(connection)
                     return
                 }
-                handler.attach(connection, to: exchange, flushNow: true)
+                handler.attach(connection, to: exchange, flushNow: true, now: .now())
             case .failure(let error):
                 guard handler.exchange === exchange else { return }
                 handler.attemptFailed(exchange, reason: "connect to \(address) failed: \(error)", timedOut: false, nothingSent: true)
@@ -55,9 +56,9 @@ extension ClientHandler {
         }
     }
 
-    private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange, flushNow: Bool) {
+    private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange, flushNow: Bool, now: NIODeadline) {
         exchange.upstream = connection
-        connection.handler.attach(self, requestIsHead: exchange.isHeadRequest, dechunk: exchange.clientMinorVersion == 0)
+        connection.handler.attach(self, requestIsHead: exchange.isHeadRequest, dechunk: exchange.clientMinorVersion == 0, now: now)
         let channel = connection.channel
         connection.handler.send(exchange.upstreamHead)
         for part in exchange.pendingBody {
@@ -69,12 +70,12 @@ extension ClientHandler {
         if channel.isWritable { releaseHeldRead() }
     }
 
-    func park(_ connection: UpstreamConnection) {
+    func park(_ connection: UpstreamConnection, at now: NIODeadline? = nil) {
         guard let pool = connectionPool else {
             connection.channel.close(promise: nil)
             return
         }
-        pool.park(connection, limit: settings.keepalivePerServer, idleTimeout: settings.upstreamIdleTimeout.timeAmount)
+        pool.park(connection, limit: settings.keepalivePerServer, idleTimeout: upstreamIdleTimeout, at: now ?? .now())
     }
 
     /// An attempt failed before its response reached the client: retry when allowed, otherwise

@@ -14,8 +14,14 @@ final class ClientHandler: ChannelDuplexHandler {
     let listener: ListenerConfig
     let settings: ProxyDefaults
     let headerTimer: HeaderDeadline
+    /// The settings' durations as NIO time, converted once per connection rather than per request.
+    let retryBudget: TimeAmount
+    let upstreamIdleTimeout: TimeAmount
     var context: ChannelHandlerContext?
     var clientIP = "-"
+    /// Until channelInactive (fired at once when the connection closes): the channel's own
+    /// `isActive` is an existential call and an atomic load, asked several times per request.
+    var connectionOpen = true
     var exchange: ProxyExchange?
     /// A read the client asked for while the upstream could not take more bytes.
     var readHeld = false
@@ -25,6 +31,7 @@ final class ClientHandler: ChannelDuplexHandler {
     /// The request body still arriving after a local response: dropped, then the connection closes.
     var discardingRequest = false
     var requestIDs = RequestIDGenerator()
+    var routeCache = RouteLookupCache()
     /// Bytes read and not handled yet: a head still incomplete, or requests pipelined behind the
     /// one being answered (HTTP/1.1 answers in order).
     var inbound: ByteBuffer?
@@ -52,6 +59,8 @@ final class ClientHandler: ChannelDuplexHandler {
         self.shared = shared
         self.listener = listener
         self.settings = settings
+        retryBudget = settings.retryBudget.timeAmount
+        upstreamIdleTimeout = settings.upstreamIdleTimeout.timeAmount
         headerTimer = HeaderDeadline(headerTimeout: settings.clientHeaderTimeout.timeAmount,
                                      idleTimeout: settings.clientIdleTimeout.timeAmount)
     }
@@ -65,6 +74,12 @@ final class ClientHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         headerTimer.stop()
+        if let upstream = exchange?.upstream {
+            // Normally done on channelInactive; the upstream handler holds this one strongly.
+            upstream.handler.detach()
+            upstream.channel.close(promise: nil)
+        }
+        exchange = nil
         self.context = nil
     }
 
@@ -91,7 +106,7 @@ final class ClientHandler: ChannelDuplexHandler {
         guard !processing else { return }
         processing = true
         defer { processing = false }
-        while let context, context.channel.isActive, let available = inbound?.readableBytes, available > 0 {
+        while let context, connectionOpen, let available = inbound?.readableBytes, available > 0 {
             if requestBody != nil {
                 readBody(context: context)
             } else if exchange != nil {
@@ -174,7 +189,7 @@ final class ClientHandler: ChannelDuplexHandler {
             upstreamNeedsFlush = false
             upstream.handler.flush()
         }
-        context.fireChannelReadComplete()
+        // Not passed on: this handler is the pipeline's last, and the tail discards it.
     }
 
     func read(context: ChannelHandlerContext) {
@@ -205,6 +220,7 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        connectionOpen = false
         headerTimer.stop()
         inbound = nil
         if let exchange {
@@ -228,10 +244,11 @@ final class ClientHandler: ChannelDuplexHandler {
 
     private func requestHead(_ head: RequestHead, context: ChannelHandlerContext) {
         headerTimer.headReceived()
+        let now = NIODeadline.now()
         let host = head.hostName
         let requestID = head.givenRequestID.map(RequestID.given) ?? requestIDs.make()
         requestBody = head.bodyFraming
-        guard let pool = shared.routes.lookup(host: host) else {
+        guard let pool = routeCache.lookup(host: host, in: shared.routes) else {
             respondLocally(LocalResponse(status: .badGateway, message: "no upstream for host '\(host)'", requestID: requestID.string),
                            head: head, host: host)
             return
@@ -250,7 +267,7 @@ final class ClientHandler: ChannelDuplexHandler {
         let exchange = ProxyExchange(
             clientHead: head, keepingHead: shared.accessLog != nil, upstreamHead: upstreamHead, requestID: requestID, host: host, pool: pool,
             hashKey: HashKeyExtraction.key(for: pool.balancerKind, head: head, clientIP: clientIP),
-            retryBudget: settings.retryBudget.timeAmount)
+            retryBudget: retryBudget, now: now)
         self.exchange = exchange
         if let declared = head.contentLength, declared > settings.maxBodySize {
             failLocally(exchange, LocalResponse(status: .payloadTooLarge, message: "request body larger than \(settings.maxBodySize) bytes",
@@ -262,7 +279,7 @@ final class ClientHandler: ChannelDuplexHandler {
             // informational responses are not forwarded.
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
         }
-        connectNextServer(exchange, lastFailure: nil)
+        connectNextServer(exchange, lastFailure: nil, now: now)
     }
 
     private func requestBodyPart(_ part: ByteBuffer, dataBytes: Int) {

@@ -10,7 +10,9 @@ final class HeaderDeadline {
     private var context: ChannelHandlerContext?
     private var waitingForHead = true
     private var headStarted = false
-    private var headStart = NIODeadline.distantPast
+    /// Taken at the first read that left a head incomplete (microseconds after its first byte),
+    /// so the usual head, complete in one read, costs no clock reading.
+    private var headStart: NIODeadline?
     /// When the current wait ends; the one armed timer fires at or before it and re-arms itself
     /// if the deadline moved, so a request costs a field write rather than a timer.
     private var deadline = NIODeadline.distantFuture
@@ -37,14 +39,17 @@ final class HeaderDeadline {
     func bytesArrived() {
         if waitingForHead && !headStarted {
             headStarted = true
-            headStart = .now()
+            headStart = nil
         }
     }
 
     /// Only a head still incomplete after a read needs the header deadline; the usual head
     /// arrives whole in one read and costs no timer.
     func readComplete() {
-        if waitingForHead && headStarted { arm(headStart + headerTimeout) }
+        guard waitingForHead && headStarted else { return }
+        let start = headStart ?? .now()
+        headStart = start
+        arm(start + headerTimeout)
     }
 
     /// A request head was read: no deadline while the request is served.
@@ -52,11 +57,12 @@ final class HeaderDeadline {
         waitingForHead = false
     }
 
-    /// The response ended and the connection stays open for another request.
-    func awaitNextRequest() {
+    /// The response ended and the connection stays open for another request; `now` when the
+    /// caller has just read the clock.
+    func awaitNextRequest(now: NIODeadline? = nil) {
         waitingForHead = true
         headStarted = false
-        arm(.now() + idleTimeout)
+        arm((now ?? .now()) + idleTimeout)
     }
 
     private func arm(_ newDeadline: NIODeadline) {

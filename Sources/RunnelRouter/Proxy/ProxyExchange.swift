@@ -20,7 +20,11 @@ final class ProxyExchange {
     let started: NIODeadline
     let retryDeadline: NIODeadline
 
-    var tried: [UpstreamServer] = []
+    /// The servers tried so far: the first apart, so a request that needs no retry allocates
+    /// no array.
+    private(set) var firstTried: UpstreamServer?
+    private(set) var laterTried: [UpstreamServer] = []
+    var triedCount: Int { firstTried == nil ? 0 : 1 + laterTried.count }
     var server: UpstreamServer?
     var upstream: UpstreamConnection?
     var attemptStarted: NIODeadline
@@ -42,7 +46,7 @@ final class ProxyExchange {
     var discardingResponse = false
 
     init(clientHead: RequestHead, keepingHead: Bool, upstreamHead: ByteBuffer, requestID: RequestID, host: String, pool: UpstreamPool,
-         hashKey: UInt64?, retryBudget: TimeAmount) {
+         hashKey: UInt64?, retryBudget: TimeAmount, now: NIODeadline) {
         self.clientHead = keepingHead ? clientHead : nil
         clientMinorVersion = clientHead.minorVersion
         isHeadRequest = clientHead.method == .head
@@ -55,14 +59,22 @@ final class ProxyExchange {
         idempotent = clientHead.isIdempotent
         hasBody = clientHead.hasBody
         requestEnded = !hasBody
-        started = .now()
+        started = now
         attemptStarted = started
         retryDeadline = started + retryBudget
     }
 
     /// Retrying is safe only while no body byte left and the method may be repeated.
     func mayRetry(tries: Int, now: NIODeadline) -> Bool {
-        !bodySentUpstream && !responseHeadSent && tried.count < tries && now < retryDeadline
+        !bodySentUpstream && !responseHeadSent && triedCount < tries && now < retryDeadline
+    }
+
+    func addTried(_ server: UpstreamServer) {
+        if firstTried == nil { firstTried = server } else { laterTried.append(server) }
+    }
+
+    func wasTried(_ server: UpstreamServer) -> Bool {
+        firstTried === server || laterTried.contains { $0 === server }
     }
 
     /// Ends the current attempt; `recordForLog` keeps its address, status and time (only

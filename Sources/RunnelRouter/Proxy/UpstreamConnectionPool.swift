@@ -8,7 +8,9 @@ import NIOCore
 /// ones the server closed).
 final class UpstreamConnectionPool {
     private let eventLoop: any EventLoop
-    private var idle: [String: [(connection: UpstreamConnection, since: NIODeadline)]] = [:]
+    /// A class per address: a take or a park is a dictionary read and an in-place edit of the
+    /// list (a dictionary entry edited through its subscript allocated three coroutine frames).
+    private var idle: [String: IdleConnections] = [:]
     private var idleTimeout = TimeAmount.seconds(60)
     private var sweep: RepeatedTask?
 
@@ -16,19 +18,27 @@ final class UpstreamConnectionPool {
 
     /// The most recently parked live connection to `address`, if any.
     func take(_ address: String) -> UpstreamConnection? {
-        while let parked = idle[address]?.popLast() {
+        guard let list = idle[address] else { return nil }
+        while let parked = list.connections.popLast() {
             if parked.connection.channel.isActive { return parked.connection }
         }
         return nil
     }
 
     /// Parks a connection that finished a response cleanly; closes it when the pool is full.
-    func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount) {
-        guard idle[connection.address, default: []].count < limit, connection.channel.isActive else {
+    func park(_ connection: UpstreamConnection, limit: Int, idleTimeout: TimeAmount, at now: NIODeadline) {
+        let list: IdleConnections
+        if let known = idle[connection.address] {
+            list = known
+        } else {
+            list = IdleConnections()
+            idle[connection.address] = list
+        }
+        guard list.connections.count < limit, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
         }
-        idle[connection.address, default: []].append((connection, .now()))  // in place: no copy of the list
+        list.connections.append((connection, now))
         if sweep == nil || idleTimeout != self.idleTimeout { startSweeping(every: idleTimeout) }
     }
 
@@ -44,14 +54,15 @@ final class UpstreamConnectionPool {
         let oldest = NIODeadline.now() - idleTimeout
         for (address, list) in idle {
             var kept: [(connection: UpstreamConnection, since: NIODeadline)] = []
-            for parked in list {
+            for parked in list.connections {
                 if parked.since > oldest && parked.connection.channel.isActive {
                     kept.append(parked)
                 } else {
                     parked.connection.channel.close(promise: nil)
                 }
             }
-            idle[address] = kept.isEmpty ? nil : kept
+            list.connections = kept
+            if kept.isEmpty { idle[address] = nil }
         }
         if idle.isEmpty {
             sweep?.cancel()
@@ -59,12 +70,25 @@ final class UpstreamConnectionPool {
         }
     }
 
-    var idleCount: Int { idle.values.reduce(0) { $0 + $1.count } }
+    var idleCount: Int { idle.values.reduce(0) { $0 + $1.connections.count } }
 }
 
-/// A connection to one upstream server and the handler at the end of its pipeline.
-struct UpstreamConnection {
+/// The idle connections to one address, most recently parked last.
+private final class IdleConnections {
+    var connections: [(connection: UpstreamConnection, since: NIODeadline)] = []
+}
+
+/// A connection to one upstream server and the handler at the end of its pipeline. A class: it is
+/// handed around several times per request, and a struct of an existential and two references
+/// cost a retain and release of each at every copy.
+final class UpstreamConnection {
     let channel: any Channel
     let handler: UpstreamHandler
     let address: String
+
+    init(channel: any Channel, handler: UpstreamHandler, address: String) {
+        self.channel = channel
+        self.handler = handler
+        self.address = address
+    }
 }

@@ -8,12 +8,15 @@ final class UpstreamHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// The client connection being served; nil while parked.
-    private weak var client: ClientHandler?
+    /// The client connection being served; nil while parked. Strong, and cleared by every path
+    /// that ends an exchange (detach, failure, either side closing): a weak reference gave the
+    /// client handler a side table, which made each of its many retains and releases a slow one.
+    private var client: ClientHandler?
     private var context: ChannelHandlerContext?
     /// Longest silence allowed while a client waits for its response.
     private let readTimeout: TimeAmount
-    private var lastRead = NIODeadline.now()
+    /// When bytes last arrived: the response's end for the client's bookkeeping, too.
+    private(set) var lastRead = NIODeadline.now()
     /// One timer per wait, re-armed from `lastRead` when it fires early, instead of a timer
     /// (or an idle-state handler's bookkeeping) per read and write.
     private var readTimer: Scheduled<Void>?
@@ -36,7 +39,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     init(readTimeout: TimeAmount) { self.readTimeout = readTimeout }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        client = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastRead = .now()
@@ -201,14 +207,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     /// Starts serving a request for `client`.
-    func attach(_ client: ClientHandler, requestIsHead: Bool, dechunk: Bool) {
+    func attach(_ client: ClientHandler, requestIsHead: Bool, dechunk: Bool, now: NIODeadline) {
         self.client = client
         self.requestIsHead = requestIsHead
         self.dechunk = dechunk
         inbound = nil
         body = nil
         readPending = false
-        lastRead = .now()
+        lastRead = now
         if readTimer == nil { armReadTimer(at: lastRead + readTimeout) }
     }
 

@@ -43,6 +43,36 @@ import Testing
         #expect(throws: HeadError.self) { try request(text) }
     }
 
+    /// Values are skimmed 8 bytes at a time: a control byte or DEL anywhere in a value of any
+    /// length is still found, and tabs, spaces and bytes above 0x7F are still accepted.
+    @Test func everyBytePositionOfAValueIsChecked() throws {
+        for length in 1...40 {
+            let plain = (0..<length).map(Self.plainValueByte)
+            var acceptedText = Array("GET / HTTP/1.1\r\nX-Long: ".utf8)
+            acceptedText += plain
+            acceptedText += Array("z\r\nHost: h\r\n\r\n".utf8)
+            let accepted = try RequestHead.parse(ByteBuffer(bytes: acceptedText))
+            #expect(accepted.hostName == "h")
+            for position in 0..<length {
+                for bad: UInt8 in [0, 1, 0x0D, 0x1F, 0x7F] {
+                    var value = plain
+                    value[position] = bad
+                    var text = Array("GET / HTTP/1.1\r\nX-Long: z".utf8)
+                    text += value
+                    text += Array("z\r\n\r\n".utf8)
+                    #expect(throws: HeadError.self, "byte \(bad) at \(position) of \(length)") { try RequestHead.parse(ByteBuffer(bytes: text)) }
+                }
+            }
+        }
+    }
+
+    /// Letters, with a tab and a byte above 0x7F here and there.
+    private static func plainValueByte(_ index: Int) -> UInt8 {
+        if index % 7 == 3 { return 0xC3 }
+        if index % 5 == 4 { return 9 }
+        return UInt8(ascii: "a") + UInt8(index % 26)
+    }
+
     @Test func responseHeadsAreReadStrictly() throws {
         let head = try ResponseHead.parse(ByteBuffer(string: "HTTP/1.0 204\r\nTransfer-Encoding: chunked\r\n\r\n"))
         #expect(head.status == 204 && head.minorVersion == 0 && head.chunked && !head.keepsConnection)
