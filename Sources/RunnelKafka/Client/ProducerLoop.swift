@@ -168,7 +168,7 @@ final class ProducerLoop: @unchecked Sendable {
     private func sendLingering() {
         lingering = false
         flushedUnreported = queued.records
-        _ = rd_kafka_flush(client, 2)
+        _ = rd_kafka_flush(client, 5)
         flushSettled()
     }
 
