@@ -61,10 +61,16 @@ final class ProducerLoop: @unchecked Sendable {
     private var queued = (records: 0, bytes: 0)
     private let queueLimit: (records: Int, bytes: Int)
     private let chunkLimit: Int
+    /// librdkafka's `batch.size`: a request's most bytes.
+    private let batchBytes: Int
     /// The batch of the last report (a batch still in `batches`).
     private var lastSettled: (id: UInt64, batch: InFlightBatch)?
     /// Reused for every `rd_kafka_produce_batch` call.
     private var chunk: [rd_kafka_message_t] = []
+    /// Records were produced since the last `sendLingering`.
+    private var lingering = false
+    /// Records of the last `sendLingering` (and before) still without a delivery report.
+    private var flushedUnreported = 0
 
     init(properties: KafkaProperties, stallTimeout: Duration?, logger: Logger, shared: KafkaProducer.SharedState,
          wakeup: ProducerWakeup) throws(KafkaClientError) {
@@ -75,6 +81,7 @@ final class ProducerLoop: @unchecked Sendable {
         self.shared = shared
         queueLimit = Self.queueLimit(properties)
         chunkLimit = max(1, min(Self.chunkRecords, queueLimit.records / 4))
+        batchBytes = Int(properties["batch.size"] ?? "") ?? 1_000_000
         client = OpaquePointer(bitPattern: 1)!
         client = try makeClient()
     }
@@ -122,9 +129,12 @@ final class ProducerLoop: @unchecked Sendable {
             produceDueRetries()
             checkForStall()
             if fatalError != nil { rebuild() }
-            // Nothing handed over: sleep until a handover or something for rd_kafka_poll to serve
-            // (the timeout only paces the retry and stall checks).
-            if work.isEmpty { wakeup.wait(milliseconds: 100) }
+            // Nothing handed over: what librdkafka holds goes out now rather than after the linger;
+            // then sleep until a handover or something for rd_kafka_poll to serve (the timeout
+            // only paces the retry and stall checks).
+            if work.isEmpty {
+                if mayFlush { sendLingering() } else { wakeup.wait(milliseconds: 100) }
+            }
             _ = rd_kafka_poll(client, 0)
             flushSettled()
             if fatalError != nil { rebuild() }
@@ -139,6 +149,27 @@ final class ProducerLoop: @unchecked Sendable {
             return shared.idleWaiters
         }
         for waiter in abandoned { waiter.resume() }
+    }
+
+    /// librdkafka sends a batch that is not full only after `linger.ms`, which the defaults set long
+    /// (see `KafkaOutputSettings.safeDefaults`) so that its broker thread does not spin while the
+    /// broker is the bottleneck. An idle producer needs no batching: `rd_kafka_flush` makes the
+    /// broker thread treat the linger as over while it runs, and a short window is enough for it
+    /// to start the request (the delivery reports come back through the main loop). Called once
+    /// per pause in the handovers, and only once the records of the previous call are reported:
+    /// while a request is in flight the new records could not go anyway, and the broker thread
+    /// would spin through the window. A window missed on a busy machine costs at most the linger.
+    private var mayFlush: Bool {
+        // Less than a full batch left: no full batch is in flight either (a full one goes without
+        // lingering, so it would still be counted here).
+        lingering && flushedUnreported == 0 && queued.bytes < batchBytes
+    }
+
+    private func sendLingering() {
+        lingering = false
+        flushedUnreported = queued.records
+        _ = rd_kafka_flush(client, 5)
+        flushSettled()
     }
 
     private func checkForStall() {
@@ -246,6 +277,7 @@ final class ProducerLoop: @unchecked Sendable {
         for (index, message) in chunk.enumerated() {
             let position = positions.lowerBound + index
             if message.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                lingering = true
                 queued.records += 1
                 queued.bytes += message.len + message.key_len
             } else if message.err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
@@ -271,6 +303,7 @@ final class ProducerLoop: @unchecked Sendable {
                                           record.value, record.valueCount, record.key, record.keyCount,
                                           Self.opaque(batch: id, position: position))
             if status == 0 {
+                lingering = true
                 queued.records += 1
                 queued.bytes += record.valueCount + record.keyCount
                 return
@@ -314,6 +347,7 @@ final class ProducerLoop: @unchecked Sendable {
 
     func delivered(_ message: rd_kafka_message_t) {
         queued.records -= 1
+        if flushedUnreported > 0 { flushedUnreported -= 1 }
         queued.bytes -= message.len + message.key_len
         let bits = UInt(bitPattern: message._private)
         let id = UInt64(bits >> Self.positionBits)
@@ -442,5 +476,6 @@ final class ProducerLoop: @unchecked Sendable {
         lastTopic = nil
         rd_kafka_destroy(client)
         queued = (0, 0)
+        flushedUnreported = 0
     }
 }

@@ -13,7 +13,8 @@ import RunnelCore
         #expect(properties["partitioner"] == "murmur2_random")
         #expect(properties["client.id"] == "test-host")
         #expect(properties["message.max.bytes"] == "1000000")
-        #expect(properties["queue.buffering.max.kbytes"] == "51200")
+        #expect(properties["queue.buffering.max.kbytes"] == "4096")
+        #expect(properties["linger.ms"] == "100")
     }
 
     @Test func hekaOptionsMapToLibrdkafkaProperties() throws {
