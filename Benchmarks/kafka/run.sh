@@ -2,7 +2,8 @@
 # Side-by-side Kafka benchmark (issue 5), same Tansu broker, same run:
 #   produce MESSAGES (default 1,000,000) ~200-byte lines: runnel agent (file -> KafkaOutput, JSON)
 #     vs `kcat -P` from the same file, and vs `kcat -P` of the agent's JSON values (same bytes);
-#   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`;
+#   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`, and vs `kcat -G` (in a consumer
+#     group, as KafkaInput is, so both pay the group join);
 #   end-to-end latency p50/p99 at 10,000 messages/s through the agent.
 # Prints messages/s, MiB/s, CPU seconds (agent or kcat, and the broker's) and Runnel's ratios. Needs deploy/local/setup.sh --bench.
 set -euo pipefail
@@ -51,5 +52,6 @@ bench produce-kcat "$work/values.json" bench.kcat-values "$messages" kcat.produc
 rm -f "$work/values.json"
 bench consume-kcat bench.kcat "$messages" "$work/kcat.out"
 bench consume-runnel bench.kcat "$messages" "$work/runnel.out"
+bench consume-kcat-group bench.kcat "$messages" "$work/kcat-group.out"
 [[ ${SKIP_LATENCY:-0} == 1 ]] || bench latency bench.latency 10000 10
 python3 "$here/kafka_bench.py" summary "$results"
