@@ -32,8 +32,13 @@ trap cleanup EXIT
 (cd "$repo" && swift build -c release --product runnel-router >&2)
 router_bin="$repo/.build/release/runnel-router"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-upstream_port=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); router_port=$(free_port)
+# Four distinct free ports: the sockets stay bound until all four are chosen (one at a time, the
+# kernel may hand out a port just released, and two servers would then fight over it).
+read -r upstream_port nginx_port haproxy_port router_port < <(python3 -c '
+import socket
+sockets = [socket.socket() for _ in range(4)]
+for s in sockets: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in sockets])')
 
 mkdir -p "$work/www" "$work/logs"
 chmod 755 "$work" "$work/www"   # nginx workers run as www-data when started by root
