@@ -38,19 +38,34 @@ public struct RoutedBatch: Sendable {
 
 extension Message {
     /// The memory a message holds, roughly: what queue limits are charged in bytes.
+    /// Every message is measured on its way through the router, so the fields and their values
+    /// are read in place: iterating them by value retained and released every buffer they hold.
     public var estimatedByteSize: Int {
         var size = 96 + (type?.count ?? 0) + (logger?.count ?? 0) + (payload?.count ?? 0)
             + (envVersion?.count ?? 0) + (hostname?.count ?? 0)
-        for field in fields {
-            size += 48 + field.name.count + (field.representation?.count ?? 0)
-            switch field.values {
-            case .string(let values), .bytes(let values):
-                for value in values { size += 16 + value.count }
-            case .integer(let values): size += 8 * values.count
-            case .double(let values): size += 8 * values.count
-            case .bool(let values): size += values.count
+        fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                size += 48 + fields[index].name.count + (fields[index].representation?.count ?? 0)
+                size += fields[index].values.estimatedByteSize
             }
         }
         return size
+    }
+}
+
+extension FieldValues {
+    @inline(__always)
+    var estimatedByteSize: Int {
+        switch self {
+        case .string(let values), .bytes(let values):
+            values.withUnsafeBufferPointer { values in
+                var size = 16 * values.count
+                for index in values.indices { size += values[index].count }
+                return size
+            }
+        case .integer(let values): 8 * values.count
+        case .double(let values): 8 * values.count
+        case .bool(let values): values.count
+        }
     }
 }
