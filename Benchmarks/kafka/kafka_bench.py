@@ -273,27 +273,22 @@ def summary(path):
             broker = row.get("broker_cpu_s")
             print(f"{name:<26}{row['msgs_per_s']:>12,}{row['mib_per_s']:>9}{row['cpu_s'] if row['cpu_s'] is not None else '-':>8}"
                   f"{broker if broker is not None else '-':>14}")
-    r, k = rows.get("runnel.produce"), rows.get("kcat.produce")
-    if r and k:
-        print(f"produce: runnel/kcat throughput ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f} (target >= 0.70)")
+    def ratio(label, ours, peer, target=False):
+        r, k = rows.get(ours), rows.get(peer)
+        if r and k:
+            print(f"{label}: {r['msgs_per_s'] / k['msgs_per_s']:.2f}" + (" (target >= 0.70)" if target else ""))
+
+    ratio("produce: runnel/kcat -P throughput ratio", "runnel.produce", "kcat.produce", target=True)
     # Runnel's JSON values are larger than the raw lines kcat sends; kcat -P of those very values
     # shows how much of the gap is the format's size rather than the agent.
-    r, k = rows.get("runnel.produce"), rows.get("kcat.produce_agent_values")
-    if r and k:
-        print(f"produce, same values on the wire (kcat -P of the agent's JSON): runnel/kcat throughput ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f}")
+    ratio("produce, same values on the wire (kcat -P of the agent's JSON): ratio", "runnel.produce", "kcat.produce_agent_values")
     # kcat -C assigns the partitions itself; the agent joins a consumer group first, which Tansu
     # answers only after half the session timeout. The comparable rate is the one after the join.
-    r, k = rows.get("runnel.consume_after_join"), rows.get("kcat.consume")
-    if r and k:
-        print(f"consume after the group join: runnel/kcat -C throughput ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f} (target >= 0.70)")
+    ratio("consume after the group join: runnel/kcat -C throughput ratio", "runnel.consume_after_join", "kcat.consume", target=True)
     # The whole run, join included, compares with kcat in a consumer group too; against kcat -C,
     # which joins none, it mostly measures Tansu's join delay.
-    r, k = rows.get("runnel.consume"), rows.get("kcat.consume_group")
-    if r and k:
-        print(f"consume, whole run, both in a consumer group (join included): runnel/kcat -G throughput ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f}")
-    r, k = rows.get("runnel.consume"), rows.get("kcat.consume")
-    if r and k:
-        print(f"consume, whole run against kcat -C (no group to join): ratio {r['msgs_per_s'] / k['msgs_per_s']:.2f}")
+    ratio("consume, whole run, both in a consumer group (join included): runnel/kcat -G ratio", "runnel.consume", "kcat.consume_group")
+    ratio("consume, whole run against kcat -C (no group to join): ratio", "runnel.consume", "kcat.consume")
     if "runnel.latency" in rows:
         row = rows["runnel.latency"]
         print(f"end-to-end latency at {row['rate']} msg/s: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
