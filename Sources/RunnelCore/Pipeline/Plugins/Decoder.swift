@@ -24,3 +24,10 @@ public struct EncodeFailure: Error, Sendable, Equatable, CustomStringConvertible
 public protocol Encoder: Sendable {
     func encode(_ message: Message, into buffer: inout [UInt8]) throws(EncodeFailure)
 }
+
+/// An encoder that reads a message where it lies in its batch. Swift copies a message taken from
+/// an array before passing it to any call it does not inline (a retain and a release of every
+/// buffer the message holds); an encoder that needs only a part of the message reads just that.
+public protocol InPlaceEncoder: Encoder {
+    func encode(_ messages: UnsafeBufferPointer<Message>, at index: Int, into buffer: inout [UInt8]) throws(EncodeFailure)
+}

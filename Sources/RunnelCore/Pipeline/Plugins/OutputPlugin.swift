@@ -124,8 +124,23 @@ public final class OutputContext: Sendable {
     /// the positions of messages the encoder refused, with the reason to count them under.
     public func encode(_ batch: OutputBatch, into buffer: inout [UInt8]) -> (failed: [Int], reason: String?) {
         var failed: [Int] = []
-        for (position, message) in batch.messages.enumerated() where !encodeOne(message, into: &buffer) {
-            failed.append(position)
+        if !useFraming, let inPlace = encoder as? any InPlaceEncoder {
+            batch.messages.withUnsafeBufferPointer { messages in
+                for index in messages.indices {
+                    let start = buffer.count
+                    do throws(EncodeFailure) {
+                        try inPlace.encode(messages, at: index, into: &buffer)
+                    } catch {
+                        buffer.removeSubrange(start...)
+                        logger.debug("encoder refused a message", metadata: ["output": "\(name)", "reason": "\(error.reason)"])
+                        failed.append(index)
+                    }
+                }
+            }
+        } else {
+            for (position, message) in batch.messages.enumerated() where !encodeOne(message, into: &buffer) {
+                failed.append(position)
+            }
         }
         return (failed, failed.isEmpty ? nil : "encode_failed")
     }
