@@ -131,8 +131,7 @@ public final class OutputContext: Sendable {
                     do throws(EncodeFailure) {
                         try inPlace.encode(messages, at: index, into: &buffer)
                     } catch {
-                        buffer.removeSubrange(start...)
-                        logger.debug("encoder refused a message", metadata: ["output": "\(name)", "reason": "\(error.reason)"])
+                        undoRefused(from: start, in: &buffer, error)
                         failed.append(index)
                     }
                 }
@@ -161,10 +160,15 @@ public final class OutputContext: Sendable {
             }
             return true
         } catch {
-            buffer.removeSubrange(start...)
-            logger.debug("encoder refused a message", metadata: ["output": "\(name)", "reason": "\(error.reason)"])
+            undoRefused(from: start, in: &buffer, error)
             return false
         }
+    }
+
+    /// Takes back what a refusing encoder wrote before it gave up.
+    private func undoRefused(from start: Int, in buffer: inout [UInt8], _ error: EncodeFailure) {
+        buffer.removeSubrange(start...)
+        logger.debug("encoder refused a message", metadata: ["output": "\(name)", "reason": "\(error.reason)"])
     }
 
     /// Queue depth in bytes, for /status.
