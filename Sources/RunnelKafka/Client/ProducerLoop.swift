@@ -277,9 +277,7 @@ final class ProducerLoop: @unchecked Sendable {
         for (index, message) in chunk.enumerated() {
             let position = positions.lowerBound + index
             if message.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                lingering = true
-                queued.records += 1
-                queued.bytes += message.len + message.key_len
+                accepted(bytes: message.len + message.key_len)
             } else if message.err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 // Only when the mirrored limits are off (librdkafka counts differently): one by one.
                 produce(batch: id, position: position)
@@ -303,9 +301,7 @@ final class ProducerLoop: @unchecked Sendable {
                                           record.value, record.valueCount, record.key, record.keyCount,
                                           Self.opaque(batch: id, position: position))
             if status == 0 {
-                lingering = true
-                queued.records += 1
-                queued.bytes += record.valueCount + record.keyCount
+                accepted(bytes: record.valueCount + record.keyCount)
                 return
             }
             let error = KafkaError(rd_kafka_last_error())
@@ -344,6 +340,13 @@ final class ProducerLoop: @unchecked Sendable {
     }
 
     // MARK: reports
+
+    /// librdkafka took a record: it is queued there until its delivery report.
+    private func accepted(bytes: Int) {
+        lingering = true
+        queued.records += 1
+        queued.bytes += bytes
+    }
 
     func delivered(_ message: rd_kafka_message_t) {
         queued.records -= 1
