@@ -41,13 +41,8 @@ final class UpstreamPool: Sendable {
 
     /// The first level with an available server not already tried wins. When none is available
     /// anywhere (panic mode), every server of the first level is a candidate again: sending
-    /// traffic to servers believed bad beats refusing all of it.
-    func choose(excluding tried: [UpstreamServer], hashKey: UInt64?, at now: NIODeadline) -> UpstreamServer? {
-        choose(hashKey: hashKey, at: now) { server in tried.contains { $0 === server } }
-    }
-
-    /// `choose(excluding:)` with the tried servers asked about one by one, so a request's
-    /// attempts need no array.
+    /// traffic to servers believed bad beats refusing all of it. The tried servers are asked
+    /// about one by one, so a request's attempts need no array.
     func choose(hashKey: UInt64?, at now: NIODeadline, wasTried: (UpstreamServer) -> Bool) -> UpstreamServer? {
         for (levelIndex, level) in levels.enumerated() {
             if level.count == 1 {

@@ -2,6 +2,13 @@ import NIOCore
 import Testing
 @testable import RunnelRouter
 
+extension UpstreamPool {
+    /// The choice for a request that already tried `tried`.
+    fileprivate func choose(excluding tried: [UpstreamServer], hashKey: UInt64?, at now: NIODeadline) -> UpstreamServer? {
+        choose(hashKey: hashKey, at: now) { server in tried.contains { $0 === server } }
+    }
+}
+
 @Suite struct BalancerTests {
     private func pool(_ weights: [Int], balancer: BalancerKind = .roundRobin, levels: Int = 1) -> UpstreamPool {
         let servers = weights.enumerated().map { ServerSpec(host: "10.0.0.\($0.offset + 1)", port: 80, weight: $0.element) }
