@@ -64,6 +64,8 @@ done > "$work/curl.conf.template"
 # requests do not ask either); a server that does not answer it would make curl wait a second.
 bytes=$(cat "$work"/bodies/*.ndjson | wc -c)
 
+count_items() { curl -s "$1/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'; }
+
 # compare LABEL URL: RUNS pairs of (timed Runnel, curl replay) against one server, each from an
 # empty server; every document must be stored by both.
 compare() {
@@ -75,14 +77,14 @@ compare() {
             | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); r["server"]=sys.argv[1]; print(json.dumps(r))' "$label" \
             | tee -a "$work/results.jsonl"
         local runnel_items
-        runnel_items=$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+        runnel_items=$(count_items "$url")
 
         curl -s -X POST "$url/_test/reset" >/dev/null
         local start end
         start=$(date +%s.%N)
         "${client_cpu[@]}" curl -s --parallel --parallel-max "$in_flight" -K "$work/curl.conf" 2>/dev/null
         end=$(date +%s.%N)
-        python3 - "$(curl -s "$url/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" \
+        python3 - "$(count_items "$url")" \
             "$start" "$end" "$bytes" "$runnel_items" "$label" <<'PY' | tee -a "$work/results.jsonl"
 import json, sys
 items, start, end, size, runnel_items, server = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]

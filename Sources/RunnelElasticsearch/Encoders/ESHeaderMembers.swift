@@ -22,7 +22,7 @@ struct ESHeaderMembers: Sendable {
         switch part {
         case .uuid:
             if let uuid = message.uuid {
-                uuid.withCanonicalText { writer.string($0) }
+                _ = uuid.withCanonicalText { writer.string($0) }  // whether the text was UTF-8: a uuid always is
             } else {
                 writer.string(ByteString.empty)
             }
