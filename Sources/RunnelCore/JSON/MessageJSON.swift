@@ -16,9 +16,10 @@ public enum MessageJSON {
 
     /// Appends the message's JSON to `buffer` (for example after the previous line's newline).
     public static func encode(_ message: Message, into buffer: inout [UInt8]) {
-        var writer = JSONWriter(reservingCapacity: estimatedSize(message))
-        writer.message(message)
-        writer.append(to: &buffer)
+        ThreadJSONWriter.withWriter { writer in
+            writer.message(message)
+            writer.append(to: &buffer)
+        }
     }
 
     /// Writes the message's JSON with `writer`, as one value (an encoder's hot path: reuse one
@@ -42,10 +43,4 @@ public enum MessageJSON {
     /// The shape nests five levels at most (message, Fields, long form, value array, base64
     /// object); a little room beyond that still gives a clear error for anything deeper.
     static let maxDepth = 16
-
-    private static func estimatedSize(_ message: Message) -> Int {
-        var size = 160 + (message.payload?.count ?? 0)
-        for field in message.fields { size += field.name.count + 16 + field.values.count * 12 }
-        return size
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import RunnelCore
 
@@ -111,5 +113,21 @@ import Testing
         buffer.append(0x0A)
         MessageJSON.encode(Message(), into: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == "x\n{\"Timestamp\":0,\"Type\":\"T\"}\n{\"Timestamp\":0}")
+    }
+
+    /// Each thread encodes with a writer of its own: threads encoding at once never see each
+    /// other's text.
+    @Test func threadsEncodingAtOnceGetTheirOwnText() {
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            let message = Message(timestamp: Int64(thread), payload: ByteString(String(repeating: "p\(thread)", count: 100 * (thread + 1))))
+            let expected = MessageJSON.encode(message)
+            for _ in 0..<2_000 {
+                var buffer: [UInt8] = []
+                MessageJSON.encode(message, into: &buffer)
+                if buffer != expected { mismatches.withLock { $0 += 1 } }
+            }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 }
