@@ -19,8 +19,13 @@ public struct RecordMessages {
         self.hostname = hostname
     }
 
-    public mutating func message(for record: SplitRecord, timestamp: Int64) -> Message {
-        let bytes = record.delimiterLength == 0 ? record.bytes : Array(record.content)
+    /// Given the record's last reference (`consume record`), the payload takes over its buffer,
+    /// trimmed of the delimiter in place, instead of copying the content out of it.
+    public mutating func message(for record: consuming SplitRecord, timestamp: Int64) -> Message {
+        let contentCount = record.content.count
+        var bytes: [UInt8] = []
+        swap(&bytes, &record.bytes)
+        if contentCount < bytes.count { bytes.removeSubrange(contentCount...) }
         var message = Message(uuid: ids.uuid(), timestamp: timestamp, type: type, logger: logger,
                               payload: ByteString(bytes), hostname: hostname)
         if record.truncated { message.fields.append(.bool("truncated", true)) }

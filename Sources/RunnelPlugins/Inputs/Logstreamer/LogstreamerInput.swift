@@ -161,9 +161,9 @@ private struct DirectoryFollower {
             stream.splitter.append(bytes)
             let timestamp = WallClock.nowNanoseconds()
             while let record = stream.splitter.next() {
-                batch.append(builder.message(for: record, timestamp: timestamp))
                 batchBytes += record.bytes.count
                 stream.lastRecordEnd = record.endOffset
+                batch.append(builder.message(for: consume record, timestamp: timestamp))
                 if batch.count >= options.maxBatchMessages || batchBytes >= options.maxBatchBytes {
                     await flush(&batch, &batchBytes, stream: &stream)
                 }
