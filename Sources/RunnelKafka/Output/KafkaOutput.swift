@@ -75,6 +75,9 @@ public struct KafkaOutput: OutputPlugin {
             let key = constantKey ?? settings.keyBytes(for: messages[position])
             if records.append(topic: topic, key: key, value: { context.encodeOne(messages[position], into: &$0) }) {
                 positions.append(position)
+                // The first record's size (with a margin) sizes the buffer for the rest: growing
+                // it from the guess above copied each batch's bytes once more.
+                if positions.count == 1 { records.reserve(records: messages.count, bytes: records.bytes.count * messages.count * 5 / 4) }
             } else {
                 refused.append((position, DeadLetterFile.Entry(topic: topic, reason: "the encoder refused the message",
                                                                error: "encode_failed", message: messages[position])))
