@@ -292,21 +292,33 @@ def latency(brokers, topic, rate, duration):
 
 
 def summary(path):
-    rows = {}
+    """The table (each benchmark's median run) and the ratios, pairing the i-th run of the agent
+    with the i-th run of its peer: each round measures both back to back, so a burst of load from
+    elsewhere on a shared machine falls on one round's pair rather than on one side only."""
+    runs = {}
     for line in open(path):
         row = json.loads(line)
-        rows[row["name"]] = row
+        runs.setdefault(row["name"], []).append(row)
     print()
-    print(f"{'benchmark':<26}{'msgs/s':>12}{'MiB/s':>9}{'CPU s':>8}{'broker CPU s':>14}")
-    for name, row in rows.items():
-        if "msgs_per_s" in row:
+    print(f"{'benchmark (median run)':<26}{'msgs/s':>12}{'MiB/s':>9}{'CPU s':>8}{'broker CPU s':>14}{'runs':>6}")
+    for name, rows in runs.items():
+        if "msgs_per_s" in rows[0]:
+            row = sorted(rows, key=lambda r: r["msgs_per_s"])[len(rows) // 2]
             broker = row.get("broker_cpu_s")
             print(f"{name:<26}{row['msgs_per_s']:>12,}{row['mib_per_s']:>9}{row['cpu_s'] if row['cpu_s'] is not None else '-':>8}"
-                  f"{broker if broker is not None else '-':>14}")
+                  f"{broker if broker is not None else '-':>14}{len(rows):>6}")
+
     def ratio(label, ours, peer, target=False):
-        r, k = rows.get(ours), rows.get(peer)
-        if r and k:
-            print(f"{label}: {r['msgs_per_s'] / k['msgs_per_s']:.2f}" + (" (target >= 0.70)" if target else ""))
+        pairs = list(zip(runs.get(ours, []), runs.get(peer, [])))
+        if not pairs:
+            return
+        ratios = sorted(r["msgs_per_s"] / k["msgs_per_s"] for r, k in pairs)
+        each = ", ".join(f"{r['msgs_per_s'] / k['msgs_per_s']:.2f}" for r, k in pairs)
+        verdict = ""
+        if target:
+            held = sum(1 for value in ratios if value >= 0.7)
+            verdict = f" (target >= 0.70: median {'holds' if ratios[len(ratios) // 2] >= 0.7 else 'fails'}, {held} of {len(ratios)} rounds)"
+        print(f"{label}: median {ratios[len(ratios) // 2]:.2f}; rounds {each}{verdict}")
 
     ratio("produce: runnel/kcat -P throughput ratio", "runnel.produce", "kcat.produce", target=True)
     # Runnel's JSON values are larger than the raw lines kcat sends; kcat -P of those very values
@@ -319,8 +331,7 @@ def summary(path):
     # which joins none, it mostly measures Tansu's join delay.
     ratio("consume, whole run, both in a consumer group (join included): runnel/kcat -G ratio", "runnel.consume", "kcat.consume_group")
     ratio("consume, whole run against kcat -C (no group to join): ratio", "runnel.consume", "kcat.consume")
-    if "runnel.latency" in rows:
-        row = rows["runnel.latency"]
+    for row in runs.get("runnel.latency", []):
         print(f"end-to-end latency at {row['rate']} msg/s: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
 
 

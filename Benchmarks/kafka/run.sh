@@ -5,7 +5,8 @@
 #   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`, and vs `kcat -G` (in a consumer
 #     group, as KafkaInput is, so both pay the group join);
 #   end-to-end latency p50/p99 at 10,000 messages/s through the agent.
-# Prints messages/s, MiB/s, CPU seconds (agent or kcat, and the broker's) and Runnel's ratios. Needs deploy/local/setup.sh --bench.
+# Prints messages/s, MiB/s, CPU seconds (agent or kcat, and the broker's) and Runnel's ratios, round
+# by round (ROUNDS, default 3) and their median. Needs deploy/local/setup.sh --bench.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -44,14 +45,22 @@ rm -f "$work/warmup.log"
 export TMPDIR="$work"
 results="$work/results.jsonl"
 bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$results"; }
-bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
-bench produce-runnel "$work/logs/bench.log" bench.runnel "$messages"
-# The same bytes on the wire as the agent: kcat -P of the agent's JSON values.
-python3 "$here/kafka_bench.py" --brokers "$brokers" values bench.runnel "$messages" "$work/values.json"
-bench produce-kcat "$work/values.json" bench.kcat-values "$messages" kcat.produce_agent_values
+# ROUNDS rounds (default 3), each measuring the agent and its peers back to back; the summary pairs
+# them round by round and prints every round's ratio and the median.
+rounds=${ROUNDS:-3}
+for round in $(seq "$rounds"); do
+    bench produce-kcat "$work/logs/bench.log" "bench.kcat.$round" "$messages"
+    bench produce-runnel "$work/logs/bench.log" "bench.runnel.$round" "$messages"
+    # The same bytes on the wire as the agent: kcat -P of the agent's JSON values.
+    [[ -f $work/values.json ]] || python3 "$here/kafka_bench.py" --brokers "$brokers" values bench.runnel.1 "$messages" "$work/values.json"
+    bench produce-kcat "$work/values.json" "bench.kcat-values.$round" "$messages" kcat.produce_agent_values
+done
 rm -f "$work/values.json"
-bench consume-kcat bench.kcat "$messages" "$work/kcat.out"
-bench consume-runnel bench.kcat "$messages" "$work/runnel.out"
-bench consume-kcat-group bench.kcat "$messages" "$work/kcat-group.out"
+for round in $(seq "$rounds"); do
+    bench consume-kcat bench.kcat.1 "$messages" "$work/kcat.out"
+    bench consume-runnel bench.kcat.1 "$messages" "$work/runnel.out"
+    bench consume-kcat-group bench.kcat.1 "$messages" "$work/kcat-group.out"
+    rm -f "$work/kcat.out" "$work/runnel.out" "$work/kcat-group.out"
+done
 [[ ${SKIP_LATENCY:-0} == 1 ]] || bench latency bench.latency 10000 10
 python3 "$here/kafka_bench.py" summary "$results"
