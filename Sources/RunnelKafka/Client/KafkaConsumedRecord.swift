@@ -22,8 +22,8 @@ extension KafkaConsumedRecord {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
         self.init(topic: topic, partition: message.partition, offset: message.offset,
-                  key: message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) },
-                  value: message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? [],
+                  key: message.key.map { Array(copying: UnsafeRawBufferPointer(start: $0, count: message.key_len)) },
+                  value: message.payload.map { Array(copying: UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? [],
                   timestampMilliseconds: timestamp >= 0 && timestampType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? timestamp : nil,
                   assignment: assignment)
     }

@@ -22,8 +22,8 @@ struct KafkaRecordMessages {
         let record = pointer.pointee
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
-        let payload = record.payload.map { ByteString(Array(UnsafeRawBufferPointer(start: $0, count: record.len))) }
-        let key = record.key.map { ByteString(Array(UnsafeRawBufferPointer(start: $0, count: record.key_len))) }
+        let payload = record.payload.map { ByteString(Array(copying: UnsafeRawBufferPointer(start: $0, count: record.len))) }
+        let key = record.key.map { ByteString(Array(copying: UnsafeRawBufferPointer(start: $0, count: record.key_len))) }
         return message(offset: record.offset,
                        timestampMilliseconds: timestamp >= 0 && timestampType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? timestamp : nil,
                        payload: payload ?? ByteString.empty, key: key, names: names)

@@ -79,13 +79,13 @@ public struct RegexSplitter: Splitter {
             if cut.consumedEnd == recordStart { continue }
             if cut.contentEnd - recordStart > limits.maxRecordSize {
                 if limits.keepTruncated {
-                    let head = Array(buffer[recordStart..<(recordStart + limits.maxRecordSize)])
+                    let head = Array(copying: buffer[recordStart..<(recordStart + limits.maxRecordSize)])
                     return SplitRecord(bytes: head, endOffset: endOffset, truncated: true)
                 }
                 overlong.noteDropped()
                 continue
             }
-            return SplitRecord(bytes: Array(buffer[recordStart..<cut.consumedEnd]), endOffset: endOffset,
+            return SplitRecord(bytes: Array(copying: buffer[recordStart..<cut.consumedEnd]), endOffset: endOffset,
                                delimiterLength: cut.consumedEnd - cut.contentEnd)
         }
         handleOverlongPrefix()

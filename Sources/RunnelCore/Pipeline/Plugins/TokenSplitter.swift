@@ -64,14 +64,14 @@ public struct TokenSplitter: Splitter {
             }
             let length = end - start
             if length > limits.maxRecordSize {
-                let head = Array(buffer[start..<(start + limits.maxRecordSize)])
+                let head = Array(copying: buffer[start..<(start + limits.maxRecordSize)])
                 start = end
                 scanFrom = end
                 if limits.keepTruncated { return SplitRecord(bytes: head, endOffset: endOffset, truncated: true) }
                 overlong.noteDropped()
                 continue
             }
-            let record = SplitRecord(bytes: Array(buffer[start..<end]), endOffset: endOffset, delimiterLength: 1)
+            let record = SplitRecord(bytes: Array(copying: buffer[start..<end]), endOffset: endOffset, delimiterLength: 1)
             start = end
             scanFrom = end
             return record
@@ -126,7 +126,7 @@ public struct TokenSplitter: Splitter {
         let pending = buffer.count - start
         guard pending > limits.maxRecordSize || (skipping != nil && pending > 0) else { return }
         if skipping == nil {
-            let kept = limits.keepTruncated ? Array(buffer[start..<(start + limits.maxRecordSize)]) : nil
+            let kept = limits.keepTruncated ? Array(copying: buffer[start..<(start + limits.maxRecordSize)]) : nil
             skipping = (kept, 0)
         }
         skipping!.seen += pending
