@@ -371,6 +371,7 @@ final class ClientConnection: TimerOwner {
             }
             closeUpstream()
         }
+        loop.timers.remove(self)
         loop.retire(self)
         loop.clientCount.subtract(1, ordering: .relaxed)
         Glibc.close(fd)

@@ -33,7 +33,6 @@ final class EpollLoop: @unchecked Sendable {
     let connectionPool = LoopConnectionPool()
     /// Every registered target, for the final close when the loop stops.
     @exclusivity(unchecked) private var registered: [ObjectIdentifier: Unmanaged<PollTarget>] = [:]
-    var registeredCount: Int { registered.count }
 
     init() throws {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -42,6 +41,11 @@ final class EpollLoop: @unchecked Sendable {
         guard wakeFD >= 0 else { throw SocketCalls.Failure(call: "eventfd", code: errno) }
         wakeTarget = WakeTarget(fd: wakeFD)
         register(wakeTarget, fd: wakeFD, events: SocketCalls.epollIn | SocketCalls.edgeTriggered)
+    }
+
+    deinit {
+        close(epollFD)
+        close(wakeFD)
     }
 
     /// Adds `target` to the epoll set; the set holds one reference until `retire`.
@@ -75,8 +79,10 @@ final class EpollLoop: @unchecked Sendable {
 
     /// Starts the loop's thread.
     func start(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 
@@ -118,8 +124,6 @@ final class EpollLoop: @unchecked Sendable {
         runJobs()
         for target in Array(registered.values) { target.takeUnretainedValue().closeForStop() }
         releaseRetired()
-        close(epollFD)
-        close(wakeFD)
         let waiting = finished.withLock { state in
             state.done = true
             let waiting = state.waiting

@@ -36,14 +36,6 @@ final class LoopConnectionPool {
         idle[connection.address]?.connections.removeAll { $0 === connection }
     }
 
-    var idleCount: Int { idle.values.reduce(0) { $0 + $1.connections.count } }
-
-    /// Every parked connection (to close them when the loop stops).
-    func removeAll() -> [UpstreamSocket] {
-        let all = idle.values.flatMap(\.connections)
-        idle.removeAll()
-        return all
-    }
 }
 
 /// A class so a take or park edits the list in place (a dictionary value edited through its

@@ -27,8 +27,6 @@ final class UpstreamSocket: TimerOwner {
     @exclusivity(unchecked) private(set) var lastRead = NIODeadline.now()
     /// Set once the server said `Connection: close` or anything went wrong.
     @exclusivity(unchecked) private(set) var reusable = true
-    /// The connection has carried at least one request.
-    @exclusivity(unchecked) private(set) var wasReused = false
     /// The socket reported readable and was not drained yet (edge-triggered: no new report comes
     /// until it is).
     @exclusivity(unchecked) private var readReady = false
@@ -64,7 +62,6 @@ final class UpstreamSocket: TimerOwner {
     }
 
     var hasUnsentBytes: Bool { out.readableBytes > 0 }
-    var isConnecting: Bool { phase == .connecting }
 
     override func ready(_ events: UInt32) {
         if phase == .connecting {
@@ -316,7 +313,6 @@ final class UpstreamSocket: TimerOwner {
             }
         case .parked:
             close()
-            loop.connectionPool.remove(self)
         }
     }
 
@@ -332,7 +328,6 @@ final class UpstreamSocket: TimerOwner {
     /// Stops serving the client (its exchange ended); the caller parks or closes the connection.
     func detach() {
         client = nil
-        wasReused = true
         body = nil
         inbound.moveReaderIndex(to: inbound.writerIndex)
     }
@@ -359,6 +354,7 @@ final class UpstreamSocket: TimerOwner {
         guard !isClosed else { return }
         reusable = false
         if phase == .parked { loop.connectionPool.remove(self) }
+        loop.timers.remove(self)
         loop.retire(self)
         Glibc.close(fd)
     }
