@@ -110,13 +110,9 @@ final class ClientConnection: TimerOwner {
     /// Reads while the socket has bytes and the request being served can take them.
     func readAvailable() {
         while readReady && !isClosed && mayRead {
-            var result = 0
-            inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readSize) { buffer in
-                result = read(fd, buffer.baseAddress, buffer.count)
-                if result > 0 && result < buffer.count && !peerClosed { readReady = false }
-                return max(result, 0)
-            }
-            if result > 0 {
+            switch SocketCalls.read(fd, into: &inbound, size: Self.readSize) {
+            case .bytes(let drained):
+                if drained && !peerClosed { readReady = false }
                 if waitingForHead && !headStarted {
                     headStarted = true
                     headStart = nil
@@ -128,12 +124,14 @@ final class ClientConnection: TimerOwner {
                     headStart = start
                     loop.timers.set(self, to: start + headerTimeout)
                 }
-            } else if result == 0 || errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                readReady = false
-                peerLeft()
-            } else if errno != EINTR {
+            case .wouldBlock:
                 readReady = false
                 if peerClosed { peerLeft() }
+            case .interrupted:
+                continue
+            case .endOfStream, .failed:
+                readReady = false
+                peerLeft()
             }
         }
     }

@@ -132,3 +132,34 @@ extension SocketCalls {
 extension SocketCalls {
     static func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
 }
+
+extension SocketCalls {
+    enum ReadOutcome {
+        /// `drained`: fewer bytes than there was room for, so the socket has no more for now
+        /// (edge-triggered: no extra read to see EAGAIN).
+        case bytes(drained: Bool)
+        case endOfStream
+        case wouldBlock
+        case interrupted
+        case failed(Int32)
+    }
+
+    /// One read(2) into `buffer`'s free space (at least `size` bytes of it).
+    @inline(__always)
+    static func read(_ fd: Int32, into buffer: inout ByteBuffer, size: Int) -> ReadOutcome {
+        var outcome = ReadOutcome.wouldBlock
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { free in
+            let count = Glibc.read(fd, free.baseAddress, free.count)
+            if count > 0 {
+                outcome = .bytes(drained: count < free.count)
+            } else if count == 0 {
+                outcome = .endOfStream
+            } else {
+                let code = errno
+                outcome = code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : code == EINTR ? .interrupted : .failed(code)
+            }
+            return max(count, 0)
+        }
+        return outcome
+    }
+}

@@ -150,25 +150,21 @@ final class UpstreamSocket: TimerOwner {
     func readAvailable() {
         while readReady && !isClosed {
             if phase == .serving, let client, client.isBacklogged { return }
-            var result = 0
-            inbound.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readSize) { buffer in
-                result = read(fd, buffer.baseAddress, buffer.count)
-                if result > 0 && result < buffer.count && !peerClosed { readReady = false }
-                return max(result, 0)
-            }
-            if result > 0 {
+            switch SocketCalls.read(fd, into: &inbound, size: Self.readSize) {
+            case .bytes(let drained):
+                if drained && !peerClosed { readReady = false }
                 bytesArrived()
-            } else if result == 0 {
+            case .wouldBlock:
+                readReady = false
+                if peerClosed { endOfStream() }
+            case .interrupted:
+                continue
+            case .endOfStream:
                 readReady = false
                 endOfStream()
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+            case .failed(let code):
                 readReady = false
-                if peerClosed {
-                    endOfStream()
-                }
-            } else if errno != EINTR {
-                readReady = false
-                fail("upstream read failed: \(String(cString: strerror(errno)))")
+                fail("upstream read failed: \(String(cString: strerror(code)))")
             }
         }
     }

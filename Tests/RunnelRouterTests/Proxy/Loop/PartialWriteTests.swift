@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    /// The peer reads what it can and the proxy's side is told it may write, until `pending` is
+    /// false (bounded rounds), then the peer reads the rest.
+    private func receive(from peer: Int32, while pending: () -> Bool, writable: () -> Void) -> [UInt8] {
+        var received: [UInt8] = []
+        for _ in 0..<10_000 where pending() {
+            drain(peer, into: &received)
+            writable()
+        }
+        drain(peer, into: &received)
+        return received
+    }
+
     /// Equal, without printing a megabyte when not.
     private func sameBytes(_ received: [UInt8], _ expected: [UInt8]) -> Bool { received == expected }
 
@@ -51,14 +63,7 @@ import Testing
         #expect(connection.isBacklogged)
         #expect(connection.out.readableBytes > 0)
         #expect(connection.out.readableBytes < head.count + body.count)
-        var received: [UInt8] = []
-        var rounds = 0
-        while connection.isBacklogged && rounds < 10_000 {
-            drain(peer, into: &received)
-            connection.ready(SocketCalls.epollOut)
-            rounds += 1
-        }
-        drain(peer, into: &received)
+        let received = receive(from: peer, while: { connection.isBacklogged }, writable: { connection.ready(SocketCalls.epollOut) })
         #expect(!connection.isBacklogged)
         #expect(connection.out.readableBytes == 0)
         #expect(sameBytes(received, head + body))
@@ -74,12 +79,7 @@ import Testing
         large.withUnsafeBytes { connection.send($0) }
         #expect(connection.isBacklogged)
         small.withUnsafeBytes { connection.send($0) }  // queued behind the rest, not written ahead of it
-        var received: [UInt8] = []
-        for _ in 0..<10_000 where connection.isBacklogged {
-            drain(peer, into: &received)
-            connection.ready(SocketCalls.epollOut)
-        }
-        drain(peer, into: &received)
+        let received = receive(from: peer, while: { connection.isBacklogged }, writable: { connection.ready(SocketCalls.epollOut) })
         #expect(sameBytes(received, large + small))
         connection.closeNow()
     }
@@ -97,12 +97,7 @@ import Testing
         head.withUnsafeBytes { upstream.send($0) }
         body.withUnsafeBytes { upstream.send($0) }
         #expect(upstream.hasUnsentBytes)
-        var received: [UInt8] = []
-        for _ in 0..<10_000 where upstream.hasUnsentBytes {
-            drain(peer, into: &received)
-            upstream.ready(SocketCalls.epollOut)
-        }
-        drain(peer, into: &received)
+        let received = receive(from: peer, while: { upstream.hasUnsentBytes }, writable: { upstream.ready(SocketCalls.epollOut) })
         #expect(!upstream.hasUnsentBytes)
         #expect(sameBytes(received, head + body))
         upstream.close()
