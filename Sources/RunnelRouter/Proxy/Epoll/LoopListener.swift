@@ -2,13 +2,14 @@
 import Glibc
 import CNIOLinux
 #endif
+import NIOCore
 
 /// One loop's listening socket for one listener (each loop has its own, bound with SO_REUSEPORT,
 /// so the kernel spreads the accepting). The kernel spreads by a hash of the addresses, which left
 /// 56/44 splits of 64 connections and the busier loop's tail latency, so each accepted connection
 /// goes to the loop with the fewest (this one on a tie): a job on another loop costs a wakeup
 /// per connection, never per request. It lives there with the defaults current at accept time.
-final class LoopListener: PollTarget {
+final class LoopListener: TimerOwner {
     let fd: Int32
     /// Unowned: a loop closes every socket it holds before its thread ends, so it outlives them.
     unowned(unsafe) let loop: EpollLoop
@@ -35,9 +36,13 @@ final class LoopListener: PollTarget {
                 }
             }
             guard client >= 0 else {
-                // EAGAIN: drained. Anything else (EMFILE, a connection reset before accept): the
-                // next connection's edge tries again.
-                if errno == EINTR || errno == ECONNABORTED { continue }
+                let code = errno
+                if code == EINTR || code == ECONNABORTED { continue }
+                if code != EAGAIN && code != EWOULDBLOCK {
+                    // Out of descriptors or memory: the waiting connections raise no new edge,
+                    // so look again shortly.
+                    loop.timers.set(self, to: loop.now + Self.acceptRetryDelay)
+                }
                 return
             }
             SocketCalls.setNoDelay(client)
@@ -55,10 +60,16 @@ final class LoopListener: PollTarget {
         }
     }
 
+    /// How long accepting pauses after it failed for want of descriptors or memory.
+    static let acceptRetryDelay = TimeAmount.milliseconds(100)
+
+    override func deadlineReached(now: NIODeadline) { ready(SocketCalls.epollIn) }
+
     override func closeForStop() { close() }
 
     func close() {
         guard !isClosed else { return }
+        loop.timers.remove(self)
         loop.retire(self)
         Glibc.close(fd)
     }
