@@ -9,9 +9,9 @@ public final class RouterServer: Sendable {
     private let shared: ProxyShared
     private let registry: UpstreamRegistry
     private let admin: HTTPServer
-    private let listeners: Mutex<[(config: ListenerConfig, channel: any Channel)]>
-    /// The event-loop group made for `event_loops`, shut down on stop; nil when given or shared.
-    private let ownedGroup: MultiThreadedEventLoopGroup?
+    /// The proxy's own epoll loops (`event_loops` threads, one per core by default).
+    private let loops: ProxyLoops
+    private let listeners: Mutex<[ProxyLoops.BoundListener]>
 
     /// The admin API's bound address (the real port when 0 was configured).
     public let adminPort: Int
@@ -20,9 +20,9 @@ public final class RouterServer: Sendable {
         public var description: String
     }
 
-    private init(shared: ProxyShared, registry: UpstreamRegistry, admin: HTTPServer,
-                 listeners: [(config: ListenerConfig, channel: any Channel)], ownedGroup: MultiThreadedEventLoopGroup?) {
-        self.ownedGroup = ownedGroup
+    private init(shared: ProxyShared, registry: UpstreamRegistry, admin: HTTPServer, loops: ProxyLoops,
+                 listeners: [ProxyLoops.BoundListener]) {
+        self.loops = loops
         self.shared = shared
         self.registry = registry
         self.admin = admin
@@ -30,36 +30,39 @@ public final class RouterServer: Sendable {
         adminPort = admin.port
     }
 
-    /// `group`: the event loops to serve on; when nil, `config.eventLoops` threads of the
-    /// router's own (or the shared group, one loop per core, when that is unset too).
-    public static func start(_ config: RouterConfig, group given: MultiThreadedEventLoopGroup? = nil) async throws -> RouterServer {
-        let ownedGroup = given == nil ? config.eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } : nil
-        let group = given ?? ownedGroup ?? .singleton
+    /// Proxies on `config.eventLoops` epoll loops of its own (one per core when unset); health
+    /// checks and the admin API run on SwiftNIO's shared group.
+    public static func start(_ config: RouterConfig) async throws -> RouterServer {
         let registry: UpstreamRegistry
         do {
-            registry = try UpstreamRegistry(config: config, group: group)
+            registry = try UpstreamRegistry(config: config, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
-            try? await ownedGroup?.shutdownGracefully()
             throw StartError(description: error.message)
         }
+        let loops: ProxyLoops
+        do {
+            loops = try ProxyLoops(count: config.eventLoops ?? System.coreCount)
+        } catch {
+            registry.stop()
+            throw StartError(description: "cannot start event loops: \(error)")
+        }
         let accessLog = makeAccessLog(config.accessLog)
-        let shared = ProxyShared(routes: registry.routes, defaults: config.defaults, group: group, accessLog: accessLog)
-        var bound: [(config: ListenerConfig, channel: any Channel)] = []
+        let shared = ProxyShared(routes: registry.routes, defaults: config.defaults, accessLog: accessLog)
+        var bound: [ProxyLoops.BoundListener] = []
         do {
             for listener in config.listeners {
-                bound.append((listener, try await ProxyListener.bind(listener, shared: shared)))
+                bound.append(try await loops.bind(listener, shared: shared))
             }
             let api = AdminAPI(registry: registry, accessLog: accessLog, token: config.admin.token,
                                allowUnauthenticatedStatus: config.admin.allowUnauthenticatedStatus)
             let admin = try await HTTPServer.start(host: config.admin.address.host, port: config.admin.address.port) { request in
                 await api.handle(request)
             }
-            return RouterServer(shared: shared, registry: registry, admin: admin, listeners: bound, ownedGroup: ownedGroup)
+            return RouterServer(shared: shared, registry: registry, admin: admin, loops: loops, listeners: bound)
         } catch {
-            for listener in bound { try? await listener.channel.close() }
+            await loops.shutdown()
             registry.stop()
             accessLog?.stop()
-            try? await ownedGroup?.shutdownGracefully()
             throw error
         }
     }
@@ -82,10 +85,10 @@ public final class RouterServer: Sendable {
     }
 
     /// Event-loop threads serving the listeners.
-    var eventLoopCount: Int { shared.group.makeIterator().reduce(0) { count, _ in count + 1 } }
+    var eventLoopCount: Int { loops.loops.count }
 
     /// The bound proxy ports, in listener order (the real ports when 0 was configured).
-    public var listenerPorts: [Int] { listeners.withLock { $0.map { $0.channel.localAddress?.port ?? 0 } } }
+    public var listenerPorts: [Int] { listeners.withLock { $0.map(\.port) } }
 
     /// SIGHUP: new defaults apply to new connections, listeners are opened and closed to match
     /// the file (connections already accepted keep running), routes and static upstreams change.
@@ -94,33 +97,33 @@ public final class RouterServer: Sendable {
         shared.defaults = config.defaults
         registry.reload(config)
         let current = listeners.withLock { $0 }
-        var kept: [(config: ListenerConfig, channel: any Channel)] = []
+        var kept: [ProxyLoops.BoundListener] = []
         for listener in current {
-            if config.listeners.contains(listener.config) { kept.append(listener) } else { try? await listener.channel.close() }
+            if config.listeners.contains(listener.config) { kept.append(listener) } else { await loops.close(listener) }
         }
         for listener in config.listeners where !kept.contains(where: { $0.config == listener }) {
-            kept.append((listener, try await ProxyListener.bind(listener, shared: shared)))
+            kept.append(try await loops.bind(listener, shared: shared))
         }
         listeners.withLock { $0 = kept }
     }
 
     /// Stops accepting, lets requests in flight finish (up to `drainTimeout`), then stops the
-    /// admin API, health checks and the access log (after writing what it holds). Connections
-    /// still open are left to the event loop group's owner (the process exits).
+    /// admin API, health checks and the access log (after writing what it holds), and last the
+    /// proxy loops, which close the connections still open.
     public func stop(drainTimeout: Duration = .seconds(10)) async {
         let current = listeners.withLock { state in
             let current = state
             state.removeAll()
             return current
         }
-        for listener in current { try? await listener.channel.close() }
+        for listener in current { await loops.close(listener) }
         let deadline = ContinuousClock.now + drainTimeout
         while activeRequests > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         await admin.stop()
         registry.stop()
+        await loops.shutdown()
         shared.accessLog?.stop()
-        try? await ownedGroup?.shutdownGracefully()
     }
 }

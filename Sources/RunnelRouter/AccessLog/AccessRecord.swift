@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One proxied request as the access log records it. Built on the event loop from values the
 /// request already has; encoded later on the log writer's thread.
 struct AccessRecord: Sendable {
@@ -19,4 +23,13 @@ struct AccessRecord: Sendable {
     var userAgent: String
     var referer: String
     var forwardedFor: String
+}
+
+extension AccessRecord {
+    /// The wall clock for the record's timestamp (nanoseconds since 1970).
+    static func wallNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
 }

@@ -26,7 +26,6 @@ final class ProxyExchange {
     private(set) var laterTried: [UpstreamServer] = []
     var triedCount: Int { firstTried == nil ? 0 : 1 + laterTried.count }
     var server: UpstreamServer?
-    var upstream: UpstreamConnection?
     var attemptStarted: NIODeadline
     /// Body bytes (as framed by the client) that arrived before an upstream connection was ready.
     var pendingBody: [ByteBuffer] = []
