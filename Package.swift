@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // Headers only (glibc's): epoll, eventfd and accept4 for the router's event loops.
+        .systemLibrary(name: "CLinuxEvents"),
         .target(
             name: "RunnelCore",
             dependencies: [
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "RunnelRouter",
             dependencies: [
-                "RunnelCore", "RunnelHTTP",
+                "RunnelCore", "RunnelHTTP", "CLinuxEvents",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

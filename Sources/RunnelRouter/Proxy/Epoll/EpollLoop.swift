@@ -1,6 +1,6 @@
 #if canImport(Glibc)
 import Glibc
-import CNIOLinux
+import CLinuxEvents
 #endif
 import Foundation
 import NIOCore

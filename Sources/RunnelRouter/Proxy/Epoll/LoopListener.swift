@@ -1,6 +1,6 @@
 #if canImport(Glibc)
 import Glibc
-import CNIOLinux
+import CLinuxEvents
 #endif
 import NIOCore
 
@@ -32,7 +32,7 @@ final class LoopListener: TimerOwner {
             var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let client = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    CNIOLinux_accept4(fd, $0, &size, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+                    accept4(fd, $0, &size, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
                 }
             }
             guard client >= 0 else {

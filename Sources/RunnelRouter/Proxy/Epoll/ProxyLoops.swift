@@ -1,4 +1,4 @@
-import CNIOLinux
+import CLinuxEvents
 import NIOCore
 import Synchronization
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CNIOLinux
 import NIOCore
 import Testing
 @testable import RunnelRouter
