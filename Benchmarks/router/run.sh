@@ -5,12 +5,15 @@
 # responses, 64 connections. Prints requests/s, p50/p99 latency, CPU per request (user + system)
 # of each proxy, the ratios router/nginx and router/HAProxy, and the router's RSS.
 # Also the proxies' context switches per 1,000 requests (voluntary = the process went to sleep).
-#   DURATION=10s CONNECTIONS=64 THREADS=2 ROUTER_EVENT_LOOPS=2 Benchmarks/router/run.sh
+#   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 ROUTER_EVENT_LOOPS=2 Benchmarks/router/run.sh
+# ROUNDS: each round measures every target once, back to back (every other round in reverse
+# order); the summary gives each round's router/nginx ratio, the median, and how many rounds hold.
 # ROUTER_EVENT_LOOPS: the router's `event_loops` (unset: one per core, like nginx's 2 workers here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-duration=${DURATION:-10s}
+duration=${DURATION:-5s}
+rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 for tool in nginx haproxy wrk; do
@@ -161,40 +164,60 @@ for size in small big; do
     wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$router_port/$size" >/dev/null
     wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$nginx_port/$size" >/dev/null
     wrk -t1 -c8 -d1s -H 'Host: app.bench' "http://127.0.0.1:$haproxy_port/$size" >/dev/null
-    for target in direct nginx haproxy router; do
-        case $target in
-            direct) port=$upstream_port; measured="" ;;
-            nginx) port=$nginx_port; measured=$proxy_workers ;;
-            haproxy) port=$haproxy_port; measured=$haproxy_pid ;;
-            router) port=$router_port; measured=$router_pid ;;
-        esac
-        read -r user_before system_before < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
-        read -r vol_before invol_before < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
-        read -r rps p50 p99 errors total < <(run_wrk "$port" "$size")
-        read -r user_after system_after < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
-        read -r vol_after invol_after < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
-        cpu="-" split="-" switched="-"
-        if [[ -n $measured ]]; then
-            read -r cpu split switched < <(python3 -c "
+    for round in $(seq "$rounds"); do
+        # Every other round in reverse order, so that no proxy always runs right after another's
+        # load (or always first): on a shared machine the neighbours' load shifts within seconds.
+        order="direct nginx haproxy router"
+        (( round % 2 == 0 )) && order="router haproxy nginx direct"
+        for target in $order; do
+            case $target in
+                direct) port=$upstream_port; measured="" ;;
+                nginx) port=$nginx_port; measured=$proxy_workers ;;
+                haproxy) port=$haproxy_port; measured=$haproxy_pid ;;
+                router) port=$router_port; measured=$router_pid ;;
+            esac
+            read -r user_before system_before < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
+            read -r vol_before invol_before < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
+            read -r rps p50 p99 errors total < <(run_wrk "$port" "$size")
+            read -r user_after system_after < <( [[ -n $measured ]] && cpu_ticks $measured || echo 0 0 )
+            read -r vol_after invol_after < <( [[ -n $measured ]] && switches $measured || echo 0 0 )
+            cpu="-" split="-" switched="-"
+            if [[ -n $measured ]]; then
+                read -r cpu split switched < <(python3 -c "
 u, s = ($user_after - $user_before) * 10000 / $total, ($system_after - $system_before) * 10000 / $total
 v, i = ($vol_after - $vol_before) * 1000 / $total, ($invol_after - $invol_before) * 1000 / $total
 print(round(u + s, 1), f'{u:.1f}+{s:.1f}', f'{v:.0f}+{i:.0f}')")
-        fi
-        [[ $target == router ]] && result[rss_$size]=$(rss_kib)
-        result[${target}_${size}]="$rps $p50 $p99 $cpu"
-        printf '%-8s %-7s %10s %9s %9s %7s %12s %14s %14s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu" "$split" "$switched"
+            fi
+            [[ $target == router ]] && result[rss_$size]=$(rss_kib)
+            result[${target}_${size}_$round]="$rps $p50 $p99 $cpu"
+            printf '%-8s %-7s %10s %9s %9s %7s %12s %14s %14s  round %s\n' "$target" "$size" "$rps" "$p50" "$p99" "$errors" "$cpu" "$split" "$switched" "$round"
+        done
     done
 done
 
 echo
 for size in small big; do
-    read -r r_rps _ r_p99 r_cpu <<< "${result[router_$size]}"
-    read -r n_rps _ n_p99 n_cpu <<< "${result[nginx_$size]}"
-    read -r h_rps _ h_p99 h_cpu <<< "${result[haproxy_$size]}"
-    read -r d_rps _ _ _ <<< "${result[direct_$size]}"
-    python3 -c "
-r, n, h, d, rp, np_, hp, rc, nc, hc = $r_rps, $n_rps, $h_rps, $d_rps, $r_p99, $n_p99, $h_p99, $r_cpu, $n_cpu, $h_cpu
-print(f'$size: router/nginx req/s {r/n:.2f}x, router/haproxy {r/h:.2f}x, p99 router {rp:.2f} ms vs nginx {np_:.2f} ms vs haproxy {hp:.2f} ms, '
-      f'CPU per request router/nginx {rc/nc:.2f}x, router/haproxy {rc/hc:.2f}x, router/direct req/s {r/d:.2f}x')"
+    rows=""
+    for round in $(seq "$rounds"); do
+        rows+="${result[router_${size}_$round]} ${result[nginx_${size}_$round]} ${result[haproxy_${size}_$round]} ${result[direct_${size}_$round]};"
+    done
+    python3 - "$size" "$rows" <<'PY'
+import statistics, sys
+size, text = sys.argv[1], sys.argv[2]
+rounds = [[float(x) if x != "-" else float("nan") for x in row.split()] for row in text.strip(";").split(";")]
+# per round: router rps p50 p99 cpu | nginx rps p50 p99 cpu | haproxy rps p50 p99 cpu | direct rps p50 p99 cpu
+rps = [r[0] / r[4] for r in rounds]
+p99_held = sum(1 for r in rounds if r[2] <= r[6])
+rps_held = sum(1 for r in rounds if r[0] >= r[4])
+cpu = [r[3] / r[7] for r in rounds]
+haproxy = [r[0] / r[8] for r in rounds]
+direct = [r[0] / r[12] for r in rounds]
+each = ", ".join(f"{x:.2f}x" for x in rps)
+p99s = ", ".join(f"{r[2]:.2f} vs {r[6]:.2f}" for r in rounds)
+print(f"{size}: router/nginx req/s median {statistics.median(rps):.2f}x (rounds {each}; at least nginx's in {rps_held} of {len(rounds)}), "
+      f"p99 router vs nginx ms {p99s} (at or below nginx's in {p99_held} of {len(rounds)}), "
+      f"CPU per request router/nginx median {statistics.median(cpu):.2f}x, router/haproxy req/s median {statistics.median(haproxy):.2f}x, "
+      f"router/direct median {statistics.median(direct):.2f}x")
+PY
 done
 echo "router RSS under load: small $((result[rss_small] / 1024)) MiB, 64 KiB $((result[rss_big] / 1024)) MiB, peak $(( $(peak_kib) / 1024 )) MiB"
