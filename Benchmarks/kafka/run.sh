@@ -48,7 +48,12 @@ bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$re
 # ROUNDS rounds (default 3), each measuring the agent and its peers back to back; the summary pairs
 # them round by round and prints every round's ratio and the median.
 rounds=${ROUNDS:-3}
+# 1,000 lines, for each side's fixed start-up cost (the summary subtracts it for steady rates).
+mkdir -p "$work/start"
+head -n 1000 "$work/logs/bench.log" > "$work/start/start.log"
 for round in $(seq "$rounds"); do
+    bench produce-kcat "$work/start/start.log" "bench.kcat-start.$round" 1000 kcat.produce_start
+    bench produce-runnel "$work/start/start.log" "bench.runnel-start.$round" 1000 runnel.produce_start
     bench produce-kcat "$work/logs/bench.log" "bench.kcat.$round" "$messages"
     bench produce-runnel "$work/logs/bench.log" "bench.runnel.$round" "$messages"
     # The same bytes on the wire as the agent: kcat -P of the agent's JSON values.
