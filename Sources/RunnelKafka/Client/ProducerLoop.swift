@@ -118,6 +118,7 @@ final class ProducerLoop: @unchecked Sendable {
     // MARK: the thread
 
     func run() {
+        askForProducerIDNow()
         while true {
             let (work, closing, waiters) = shared.mutex.withLock { shared in
                 let work = Array(shared.inbox)
@@ -149,6 +150,21 @@ final class ProducerLoop: @unchecked Sendable {
             return shared.idleWaiters
         }
         for waiter in abandoned { waiter.resume() }
+    }
+
+    /// librdkafka's idempotent producer first asks for its producer id 500 ms after it is made
+    /// (no broker is connected that early), and holds every record until it has one; any metadata
+    /// response makes it ask at once. One metadata request on the producer thread, before anything
+    /// is produced, so the first records go out a round trip after the broker is reached rather than
+    /// half a second later. Also after a rebuild. The wait is short: a broker not reached by then
+    /// leaves the request to librdkafka's timer, and the thread must get back to closing and to
+    /// fatal errors.
+    private func askForProducerIDNow() {
+        guard properties["enable.idempotence"] == "true" else { return }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        if rd_kafka_metadata(client, 0, nil, &metadata, 200) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata {
+            rd_kafka_metadata_destroy(metadata)
+        }
     }
 
     /// librdkafka sends a batch that is not full only after `linger.ms`, which the defaults set long
@@ -453,6 +469,7 @@ final class ProducerLoop: @unchecked Sendable {
             }
         }
         fatalError = nil
+        askForProducerIDNow()
         lastProgress = .now
         retries.removeAll()
         for id in batches.keys.sorted() {
