@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits a Heka framed stream into frames, fed in chunks of any size (files, TCP, `runnel cat`).
 ///
 /// Garbage between frames is skipped by scanning to the next `0x1E` that starts a valid header
@@ -200,12 +194,7 @@ public struct HekaStreamReader: Sendable {
     // MARK: - Buffer
 
     private func indexOfRecordSeparator(from start: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { bytes -> Int? in
-            guard let base = bytes.baseAddress, start < bytes.count,
-                let found = memchr(base + start, Int32(HekaFraming.recordSeparator), bytes.count - start)
-            else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
+        buffer.withUnsafeBytes { $0.indexOfByte(HekaFraming.recordSeparator, from: start) }
     }
 
     /// Drops consumed bytes when that is cheap: all of them, or a large prefix of at least half

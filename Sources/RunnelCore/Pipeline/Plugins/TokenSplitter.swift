@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits on a delimiter byte (Heka's TokenSplitter): by default one record per line. The delimiter
 /// stays at the end of each record, as in Heka. `count` delimiters make one record.
 ///
@@ -99,7 +93,7 @@ public struct TokenSplitter: Splitter {
     /// Index just past the `count`-th delimiter of the current record, if buffered.
     private mutating func findRecordEnd() -> Int? {
         var index = max(scanFrom, start)
-        while let found = Self.firstIndex(of: delimiter, in: buffer, from: index) {
+        while let found = buffer.withUnsafeBytes({ $0.indexOfByte(delimiter, from: index) }) {
             delimitersSeen += 1
             index = found + 1
             if delimitersSeen == count {
@@ -109,16 +103,6 @@ public struct TokenSplitter: Splitter {
         }
         scanFrom = buffer.count
         return nil
-    }
-
-    /// libc's `memchr` scans a vector register at a time; the generic `firstIndex(of:)` went a
-    /// byte at a time and was a twentieth of a file-to-Kafka agent's CPU.
-    private static func firstIndex(of byte: UInt8, in bytes: [UInt8], from index: Int) -> Int? {
-        bytes.withUnsafeBytes { raw -> Int? in
-            guard index < raw.count, let base = raw.baseAddress else { return nil }
-            guard let found = memchr(base + index, Int32(byte), raw.count - index) else { return nil }
-            return base.distance(to: UnsafeRawPointer(found))
-        }
     }
 
     /// Without a delimiter in sight, a record past the limit must not keep growing the buffer.

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RunnelCore
 
 /// Reads one access log line with a compiled `NginxLogFormat`, in one pass over its bytes:
@@ -156,9 +151,7 @@ struct NginxLineParser: Sendable {
     /// The index of the first `byte` at or after `start`, or the line's end (memchr: values such
     /// as user agents are long).
     private static func firstIndex(of byte: UInt8, in line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard start < line.count, let base = line.baseAddress,
-              let found = memchr(base + start, Int32(byte), line.count - start) else { return line.count }
-        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        UnsafeRawBufferPointer(line).indexOfByte(byte, from: start) ?? line.count
     }
 
     /// Just past a `", "` or `" : "` list separator at `index`, if there is one.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import RunnelCore
 
 /// Byte-level pieces of HTTP/1.1 message heads (RFC 9112), shared by the request and response
 /// parsers. Heads are read where they lie in the socket's buffer; nothing is copied or decoded
@@ -13,12 +9,8 @@ enum HeadScanner {
     /// The length of the head at the start of `bytes`, through its blank line, or nil when the
     /// blank line has not arrived yet. `from` skips bytes already searched.
     static func headLength(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
         var index = max(from, 0)
-        let count = bytes.count
-        while index < count {
-            guard let found = memchr(base + index, Int32(lf), count - index) else { return nil }
-            let newline = base.distance(to: UnsafeRawPointer(found))
+        while let newline = bytes.indexOfByte(lf, from: index) {
             if newline >= 3 && bytes[newline - 1] == cr && bytes[newline - 2] == lf && bytes[newline - 3] == cr {
                 return newline + 1
             }
