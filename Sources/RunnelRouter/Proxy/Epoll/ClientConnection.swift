@@ -98,9 +98,9 @@ final class ClientConnection: TimerOwner {
             flushOut()
             if isClosed { return }
         }
-        if events & (SocketCalls.epollIn | SocketCalls.epollRDHup | SocketCalls.epollHup | SocketCalls.epollErr) != 0 {
+        if events & SocketCalls.readableEvents != 0 {
             readReady = true
-            if events & (SocketCalls.epollRDHup | SocketCalls.epollHup | SocketCalls.epollErr) != 0 { peerClosed = true }
+            if events & SocketCalls.peerGoneEvents != 0 { peerClosed = true }
             readAvailable()
         }
     }
@@ -263,8 +263,7 @@ final class ClientConnection: TimerOwner {
             retryBudget: retryBudget, now: now)
         self.exchange = exchange
         if let declared = head.contentLength, declared > settings.maxBodySize {
-            failLocally(exchange, LocalResponse(status: .payloadTooLarge, message: "request body larger than \(settings.maxBodySize) bytes",
-                                                requestID: requestID.string))
+            failBodyTooLarge(exchange)
             return
         }
         if head.expectsContinue {
@@ -282,8 +281,7 @@ final class ClientConnection: TimerOwner {
         if exchange.requestBodyBytes > settings.maxBodySize {
             requestBody = nil
             inbound.moveReaderIndex(to: inbound.writerIndex)
-            failLocally(exchange, LocalResponse(status: .payloadTooLarge, message: "request body larger than \(settings.maxBodySize) bytes",
-                                                requestID: exchange.requestID.string))
+            failBodyTooLarge(exchange)
             return
         }
         guard part.count > 0 else { return }
@@ -293,6 +291,12 @@ final class ClientConnection: TimerOwner {
         } else {
             exchange.pendingBody.append(ByteBuffer(bytes: part))
         }
+    }
+
+    /// 413: the body, declared or counted so far, is over `max_body_size`.
+    private func failBodyTooLarge(_ exchange: ProxyExchange) {
+        failLocally(exchange, LocalResponse(status: .payloadTooLarge, message: "request body larger than \(settings.maxBodySize) bytes",
+                                            requestID: exchange.requestID.string))
     }
 
     private func requestEnd() {
@@ -369,10 +373,8 @@ final class ClientConnection: TimerOwner {
             }
             closeUpstream()
         }
-        loop.timers.remove(self)
-        loop.retire(self)
+        loop.close(self, fd: fd)
         loop.clientCount.subtract(1, ordering: .relaxed)
-        Glibc.close(fd)
         inbound = ByteBuffer()
         out = ByteBuffer()
     }

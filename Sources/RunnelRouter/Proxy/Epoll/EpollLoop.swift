@@ -44,11 +44,11 @@ final class EpollLoop: @unchecked Sendable {
     }
 
     deinit {
-        close(epollFD)
-        close(wakeFD)
+        Glibc.close(epollFD)
+        Glibc.close(wakeFD)
     }
 
-    /// Adds `target` to the epoll set; the set holds one reference until `retire`.
+    /// Adds `target` to the epoll set; the set holds one reference until `close`.
     func register(_ target: PollTarget, fd: Int32, events: UInt32) {
         var event = epoll_event()
         event.events = events
@@ -57,12 +57,15 @@ final class EpollLoop: @unchecked Sendable {
         registered[ObjectIdentifier(target)] = Unmanaged.passUnretained(target)
     }
 
-    /// Ends `target`'s registration; closing the descriptor (the caller's next step) removes it
-    /// from the set, and the reference is dropped after the current batch.
-    func retire(_ target: PollTarget) {
+    /// Closes a socket this loop serves: its deadline goes, its registration ends, and closing the
+    /// descriptor removes it from the set. The set's reference is dropped after the current batch,
+    /// whose events for it are no-ops (`isClosed`).
+    func close(_ target: TimerOwner, fd: Int32) {
+        timers.remove(target)
         target.isClosed = true
         retired.append(Unmanaged.passUnretained(target))
         registered[ObjectIdentifier(target)] = nil
+        Glibc.close(fd)
     }
 
     /// Runs `job` on the loop's thread (from any thread); dropped once the loop has stopped.
@@ -109,7 +112,7 @@ final class EpollLoop: @unchecked Sendable {
                 for index in 0..<Int(count) {
                     let event = events[index]
                     guard let pointer = UnsafeRawPointer(bitPattern: UInt(event.data.u64)) else { continue }
-                    // The set's reference keeps the target alive for the whole batch (see `retire`).
+                    // The set's reference keeps the target alive for the whole batch (see `close`).
                     let target = Unmanaged<PollTarget>.fromOpaque(pointer).takeUnretainedValue()
                     if !target.isClosed { target.ready(event.events) }
                 }

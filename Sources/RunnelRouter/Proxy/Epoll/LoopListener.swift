@@ -49,14 +49,11 @@ final class LoopListener: TimerOwner {
             let clientIP = SocketCalls.ipString(&address)
             let target = group.leastLoaded(preferring: loop)
             target.clientCount.add(1, ordering: .relaxed)
-            if target === loop {
+            let config = self.config, shared = self.shared
+            let open = { @Sendable (loop: EpollLoop) in
                 ClientConnection(fd: client, clientIP: clientIP, loop: loop, shared: shared, listener: config, settings: settings).start()
-            } else {
-                let config = self.config, shared = self.shared
-                target.execute { loop in
-                    ClientConnection(fd: client, clientIP: clientIP, loop: loop, shared: shared, listener: config, settings: settings).start()
-                }
             }
+            if target === loop { open(loop) } else { target.execute(open) }
         }
     }
 
@@ -69,8 +66,6 @@ final class LoopListener: TimerOwner {
 
     func close() {
         guard !isClosed else { return }
-        loop.timers.remove(self)
-        loop.retire(self)
-        Glibc.close(fd)
+        loop.close(self, fd: fd)
     }
 }

@@ -14,11 +14,22 @@ enum SocketCalls {
     static let edgeTriggered = EPOLLET.rawValue
     /// Registered once per socket: every later readiness change is an edge, no epoll_ctl per request.
     static let connectionEvents = epollIn | epollOut | epollRDHup | edgeTriggered
+    /// Reported when there is something to read, or an end to read to.
+    static let readableEvents = epollIn | epollRDHup | epollHup | epollErr
+    /// Reported when the peer closed its side or the socket failed: reading runs to the end.
+    static let peerGoneEvents = epollRDHup | epollHup | epollErr
 
     struct Failure: Error, CustomStringConvertible {
         var call: String
         var code: Int32
         var description: String { "\(call): \(String(cString: strerror(code)))" }
+    }
+
+    /// A nonblocking, close-on-exec TCP socket for `address`'s family.
+    private static func streamSocket(for address: SocketAddress) throws -> Int32 {
+        let fd = socket(Int32(address.protocol.rawValue), Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
+        return fd
     }
 
     static func setNoDelay(_ fd: Int32) {
@@ -29,8 +40,7 @@ enum SocketCalls {
     /// A nonblocking listening socket bound with SO_REUSEPORT, so each loop can have its own and
     /// the kernel spreads connections between them.
     static func listen(_ address: SocketAddress, backlog: Int32 = 1024) throws -> Int32 {
-        let fd = socket(Int32(address.protocol.rawValue), Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
+        let fd = try streamSocket(for: address)
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -57,8 +67,7 @@ enum SocketCalls {
 
     /// Starts a nonblocking connect; the socket reports OUT when it completes (then `pendingError`).
     static func connect(to address: SocketAddress) throws -> Int32 {
-        let fd = socket(Int32(address.protocol.rawValue), Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
+        let fd = try streamSocket(for: address)
         setNoDelay(fd)
         let result = address.withSockAddr { pointer, size in Glibc.connect(fd, pointer, socklen_t(size)) }
         if result != 0 && errno != EINPROGRESS {

@@ -70,9 +70,9 @@ final class UpstreamSocket: TimerOwner {
             if isClosed { return }
         }
         if events & SocketCalls.epollOut != 0 && out.readableBytes > 0 { flush() }
-        if events & (SocketCalls.epollIn | SocketCalls.epollRDHup | SocketCalls.epollHup | SocketCalls.epollErr) != 0 {
+        if events & SocketCalls.readableEvents != 0 {
             readReady = true
-            if events & (SocketCalls.epollRDHup | SocketCalls.epollHup | SocketCalls.epollErr) != 0 { peerClosed = true }
+            if events & SocketCalls.peerGoneEvents != 0 { peerClosed = true }
             readAvailable()
         }
     }
@@ -90,9 +90,7 @@ final class UpstreamSocket: TimerOwner {
             return
         }
         guard code == 0 else {
-            self.client = nil
-            close()
-            client.upstreamConnectFailed(self, reason: "connect to \(address) failed: \(String(cString: strerror(code)))")
+            failConnect("connect to \(address) failed: \(String(cString: strerror(code)))")
             return
         }
         phase = .serving
@@ -267,42 +265,39 @@ final class UpstreamSocket: TimerOwner {
     }
 
     private func endOfStream() {
-        reusable = false
+        reusable = false  // before the response ends: the connection is not parked
         if let body, body.endsWithClose, client != nil {
             // A body without length or chunks ends with the connection.
             finishResponse()
         }
-        if let client {
-            self.client = nil
-            close()
-            client.upstreamFailed(self, reason: "upstream closed the connection", timedOut: false)
-            return
-        }
-        close()
+        fail("upstream closed the connection")
     }
 
-    private func fail(_ reason: String) {
+    /// Closes the connection; a client still served hears why.
+    private func fail(_ reason: String, timedOut: Bool = false) {
         reusable = false
         let client = self.client
         self.client = nil
         close()
-        client?.upstreamFailed(self, reason: reason, timedOut: false)
+        client?.upstreamFailed(self, reason: reason, timedOut: timedOut)
+    }
+
+    /// Closes a connection that did not come up; a client still waiting for it hears why.
+    private func failConnect(_ reason: String) {
+        let client = self.client
+        self.client = nil
+        close()
+        client?.upstreamConnectFailed(self, reason: reason)
     }
 
     override func deadlineReached(now: NIODeadline) {
         switch phase {
         case .connecting:
-            let client = self.client
-            self.client = nil
-            close()
-            client?.upstreamConnectFailed(self, reason: "connect to \(address) timed out")
+            failConnect("connect to \(address) timed out")
         case .serving:
             guard let client else { return }
             if client.isAwaitingResponse {
-                reusable = false
-                self.client = nil
-                close()
-                client.upstreamFailed(self, reason: "upstream read timed out", timedOut: true)
+                fail("upstream read timed out", timedOut: true)
             } else {
                 // Still sending the request body: the silence is expected; look again later.
                 loop.timers.set(self, to: now + readTimeout)
@@ -350,8 +345,6 @@ final class UpstreamSocket: TimerOwner {
         guard !isClosed else { return }
         reusable = false
         if phase == .parked { loop.connectionPool.remove(self) }
-        loop.timers.remove(self)
-        loop.retire(self)
-        Glibc.close(fd)
+        loop.close(self, fd: fd)
     }
 }
