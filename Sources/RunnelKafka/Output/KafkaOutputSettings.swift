@@ -28,11 +28,11 @@ public struct KafkaOutputSettings: Sendable {
     /// never expire (Runnel's byte-bounded queues are the limit) and librdkafka's own queue is
     /// bounded, so a full queue pushes back instead of growing.
     ///
-    /// Linger and queue bound go together. An idempotent producer has in effect one request in
-    /// flight per partition (librdkafka 2.x counts its window of 5 in messages); while it waits, librdkafka's broker thread polls without sleeping whenever the
-    /// oldest queued record has lingered past `linger.ms` (1.5 million polls per million records
-    /// with 5 ms and a 50 MiB queue: half the agent's CPU, taken from the broker on a small
-    /// machine). A 4 MiB queue (a full batch in flight, three ready behind it) empties in well
+    /// Linger and queue bound go together. librdkafka's idempotent producer sends one produce
+    /// request at a time, whatever `max.in.flight` says; while it waits, librdkafka's broker thread
+    /// polls without sleeping whenever the oldest queued record has lingered past `linger.ms`
+    /// (1.5 million polls per million records with 5 ms and a 50 MiB queue: half the agent's CPU,
+    /// taken from the broker on a small machine). A 4 MiB queue (a full batch in flight, three ready behind it) empties in well
     /// under 100 ms at any rate above 40 MiB/s, so nothing lingers that long while the broker is
     /// busy; an idle producer sends at once (`ProducerLoop.sendLingering`), so the linger does not
     /// add latency at low rates.
