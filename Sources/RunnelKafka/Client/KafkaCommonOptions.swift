@@ -1,3 +1,4 @@
+import CRdKafka
 import RunnelCore
 
 /// Options KafkaOutput and KafkaInput share (Heka's shared Kafka client options), and how each maps
@@ -40,7 +41,7 @@ enum KafkaCommonOptions {
         OptionSpec("use_tls", .bool, default: false, summary: "Connect to the brokers with TLS (`security.protocol = ssl`)."),
         OptionSpec("tls", .table(tlsTable), summary: "TLS settings as the sub-table `[NAME.tls]`, used with `use_tls`; its options follow."),
         OptionSpec("librdkafka", .any,
-                   summary: "Sub-table `[NAME.librdkafka]` of librdkafka properties passed verbatim, applied last (SASL, `ssl.*`, `linger.ms`, `batch.size`, …)."),
+                   summary: "Sub-table `[NAME.librdkafka]` of librdkafka properties passed verbatim, applied last (SASL, `ssl.*`, `linger.ms`, `batch.size`, …); an unknown property, a bad value or a conflicting pair (as librdkafka would refuse it when making its client) is a configuration error at start."),
     ]
 
     /// The properties the shared options set, on top of `properties`.
@@ -82,10 +83,11 @@ enum KafkaCommonOptions {
         }
     }
 
-    /// Refuses properties librdkafka does not know, at configuration time.
-    static func validate(_ properties: KafkaProperties) throws(PluginBuildError) {
+    /// Refuses, at configuration time, properties librdkafka does not know or would not make a
+    /// client of (`type`: producer or consumer).
+    static func validate(_ properties: KafkaProperties, as type: rd_kafka_type_t) throws(PluginBuildError) {
         do {
-            try properties.validate()
+            try properties.validate(as: type)
         } catch {
             throw PluginBuildError(key: "librdkafka", error.description)
         }

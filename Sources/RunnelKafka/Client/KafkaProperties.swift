@@ -36,9 +36,27 @@ public struct KafkaProperties: Sendable, Equatable {
         return conf
     }
 
-    /// Checks every property against the loaded librdkafka without creating a client.
-    public func validate() throws(KafkaConfigurationError) {
-        rd_kafka_conf_destroy(try makeConfiguration())
+    /// Checks the properties against the loaded librdkafka: each one alone as it is set, then all
+    /// together as librdkafka checks them when it makes a client, where some pairs conflict
+    /// (`queue.buffering.backpressure.threshold` above 1 with `enable.idempotence`). That check
+    /// has no entry point of its own, so a trial client is made and destroyed at once; without
+    /// brokers and with logging off, it connects to nothing and prints nothing. The trial speaks
+    /// plaintext: TLS files are read by the real client, which reports a missing one and retries
+    /// (certificates may be mounted or rotated after the configuration is checked).
+    public func validate(as type: rd_kafka_type_t) throws(KafkaConfigurationError) {
+        let conf = try makeConfiguration()
+        var reason = [CChar](repeating: 0, count: 512)
+        let trialOnly = [("bootstrap.servers", ""), ("log_level", "0"), ("security.protocol", "plaintext")]
+        for (name, value) in trialOnly
+        where rd_kafka_conf_set(conf, name, value, &reason, reason.count) != RD_KAFKA_CONF_OK {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaConfigurationError(property: name, reason: text(ofErrorBuffer: reason))
+        }
+        guard let trial = rd_kafka_new(type, conf, &reason, reason.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaConfigurationError(property: "", reason: text(ofErrorBuffer: reason))
+        }
+        rd_kafka_destroy_flags(trial, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
     }
 }
 

@@ -1,3 +1,4 @@
+import CRdKafka
 import RunnelCore
 
 /// What a KafkaInput section configures.
@@ -47,7 +48,7 @@ public struct KafkaInputSettings: Sendable {
         let method = KafkaOffsetMethod(rawValue: config.string("offset_method") ?? "Manual") ?? .manual
         if method == .newest { properties.set("auto.offset.reset", "latest") }
         try KafkaCommonOptions.applyPassthrough(config, to: &properties)
-        try KafkaCommonOptions.validate(properties)
+        try KafkaCommonOptions.validate(properties, as: RD_KAFKA_CONSUMER)
         self.properties = properties
         offsetMethod = method
 

@@ -1,3 +1,4 @@
+import CRdKafka
 import RunnelCore
 
 /// What a KafkaOutput section configures: librdkafka properties, topic and key templates and where
@@ -71,7 +72,7 @@ public struct KafkaOutputSettings: Sendable {
             if Int(properties["batch.size"] ?? "") ?? 1_000_000 > bytes { properties.set("batch.size", String(bytes)) }
         }
         try KafkaCommonOptions.applyPassthrough(config, to: &properties)
-        try KafkaCommonOptions.validate(properties)
+        try KafkaCommonOptions.validate(properties, as: RD_KAFKA_PRODUCER)
         self.properties = properties
 
         let topicText: String

@@ -48,6 +48,16 @@ import RunnelCore
         #expect(settings.subscription == .partitions([("logs", 2)]))
     }
 
+    /// A consumer's properties are checked together as well, as librdkafka does when it makes
+    /// the consumer.
+    @Test func conflictingConsumerPropertiesAreAConfigurationError() {
+        let error = #expect(throws: PluginBuildError.self) {
+            try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic = \"logs\"\n[consume.librdkafka]\n\"fetch.max.bytes\" = \"1000\"\n")
+        }
+        #expect(error?.key == "librdkafka")
+        #expect(error?.message.contains("fetch.max.bytes") == true, "\(String(describing: error))")
+    }
+
     @Test func aTopicIsRequiredAndPatternsMustCompile() {
         #expect(throws: PluginBuildError.self) { try KafkaConfigFixture.input("addrs = [\"k:9092\"]\n") }
         #expect(throws: PluginBuildError.self) { try KafkaConfigFixture.input("addrs = [\"k:9092\"]\ntopic_pattern = \"(\"\n") }

@@ -63,6 +63,30 @@ import RunnelCore
         }
     }
 
+    /// librdkafka checks some properties only together, when it makes a client; the agent must
+    /// refuse such a table at start, not restart the output every 30 s.
+    @Test func conflictingLibrdkafkaPropertiesAreAConfigurationError() throws {
+        let error = #expect(throws: PluginBuildError.self) {
+            try KafkaConfigFixture.output("""
+                addrs = ["k:9092"]
+                [kafka.librdkafka]
+                "queue.buffering.backpressure.threshold" = "5"
+
+                """)
+        }
+        #expect(error?.key == "librdkafka")
+        #expect(error?.message.contains("enable.idempotence") == true, "\(String(describing: error))")
+        // The same property is fine once idempotence is off.
+        let settings = try KafkaConfigFixture.output("""
+            addrs = ["k:9092"]
+            [kafka.librdkafka]
+            "enable.idempotence" = false
+            "queue.buffering.backpressure.threshold" = "5"
+
+            """)
+        #expect(settings.properties["queue.buffering.backpressure.threshold"] == "5")
+    }
+
     @Test func tlsMapsToSSLProperties() throws {
         let settings = try KafkaConfigFixture.output("""
             addrs = ["k:9093"]
