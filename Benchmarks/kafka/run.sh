@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side Kafka benchmark (issue 5), same Tansu broker, same run:
 #   produce MESSAGES (default 1,000,000) ~200-byte lines: runnel agent (file -> KafkaOutput, JSON)
-#     vs `kcat -P` from the same file, and vs `kcat -P` of the agent's JSON values (same bytes);
+#     vs `kcat -P` from the same file, and vs `kcat -P` of the agent's JSON values (same bytes), each
+#     with KafkaOutput's guarantees (acks=all, idempotent) and at kcat's own defaults;
 #     the same pair with both compressing (LZ4); 1,000-line runs for each side's start-up cost;
 #   consume them: runnel agent (KafkaInput -> file) vs `kcat -C`, and vs `kcat -G` (in a consumer
 #     group, as KafkaInput is, so both pay the group join);
@@ -57,19 +58,29 @@ bench() { python3 "$here/kafka_bench.py" --brokers "$brokers" "$@" | tee -a "$re
 # every other round with the agent first; the summary pairs them round by round and prints every
 # round's ratio and the median.
 rounds=${ROUNDS:-3}
+# The agent's JSON values, for kcat to send the same bytes: one unmeasured agent run, read back.
+start_broker
+python3 "$here/kafka_bench.py" --brokers "$brokers" produce-runnel "$work/logs/bench.log" bench.values "$messages" > /dev/null
+python3 "$here/kafka_bench.py" --brokers "$brokers" values bench.values "$messages" "$work/values.json"
+stop_broker
 for round in $(seq "$rounds"); do
     start_broker
     bench produce-kcat "$work/start/start.log" bench.kcat-start 1000 kcat.produce_start
     bench produce-runnel "$work/start/start.log" bench.runnel-start 1000 runnel.produce_start
+    # Every other round the agent goes first: the broker slows as it fills, so the order must not
+    # favour one side.
     if (( round % 2 == 1 )); then
         bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
+        bench produce-kcat "$work/logs/bench.log" bench.kcat-defaults "$messages" kcat.produce_defaults none defaults
+        bench produce-kcat "$work/values.json" bench.kcat-values-defaults "$messages" kcat.produce_agent_values_defaults none defaults
         bench produce-runnel "$work/logs/bench.log" bench.runnel "$messages"
     else
         bench produce-runnel "$work/logs/bench.log" bench.runnel "$messages"
+        bench produce-kcat "$work/values.json" bench.kcat-values-defaults "$messages" kcat.produce_agent_values_defaults none defaults
+        bench produce-kcat "$work/logs/bench.log" bench.kcat-defaults "$messages" kcat.produce_defaults none defaults
         bench produce-kcat "$work/logs/bench.log" bench.kcat "$messages"
     fi
-    # The same bytes on the wire as the agent: kcat -P of the agent's JSON values.
-    [[ -f $work/values.json ]] || python3 "$here/kafka_bench.py" --brokers "$brokers" values bench.runnel "$messages" "$work/values.json"
+    # The same bytes on the wire as the agent, with the agent's guarantees.
     bench produce-kcat "$work/values.json" bench.kcat-values "$messages" kcat.produce_agent_values
     # Both compressing (LZ4): the same pair with the broker's intake of bytes cut for either side.
     if (( round % 2 == 1 )); then
