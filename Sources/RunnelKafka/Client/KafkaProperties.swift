@@ -52,9 +52,11 @@ public struct KafkaProperties: Sendable, Equatable {
             rd_kafka_conf_destroy(conf)
             throw KafkaConfigurationError(property: name, reason: text(ofErrorBuffer: reason))
         }
-        guard let trial = rd_kafka_new(type, conf, &reason, reason.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaConfigurationError(property: "", reason: text(ofErrorBuffer: reason))
+        let trial: OpaquePointer
+        do {
+            trial = try newKafkaClient(type, conf)
+        } catch {
+            throw KafkaConfigurationError(property: "", reason: error.reason)
         }
         rd_kafka_destroy_flags(trial, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
     }

@@ -33,10 +33,10 @@ public struct KafkaOutputSettings: Sendable {
     /// request at a time, whatever `max.in.flight` says; while it waits, librdkafka's broker thread
     /// polls without sleeping whenever the oldest queued record has lingered past `linger.ms`
     /// (1.5 million polls per million records with 5 ms and a 50 MiB queue: half the agent's CPU,
-    /// taken from the broker on a small machine). A 4 MiB queue (a full batch in flight, three ready behind it) empties in well
-    /// under 100 ms at any rate above 40 MiB/s, so nothing lingers that long while the broker is
-    /// busy; an idle producer sends at once (`ProducerLoop.sendLingering`), so the linger does not
-    /// add latency at low rates.
+    /// taken from the broker on a small machine). A 4 MiB queue (a full batch in flight, three
+    /// ready behind it) empties in well under 100 ms at any rate above 40 MiB/s, so nothing
+    /// lingers that long while the broker is busy; an idle producer sends at once
+    /// (`ProducerLoop.sendLingering`), so the linger does not add latency at low rates.
     public static let safeDefaults = KafkaProperties([
         ("acks", "all"),
         ("enable.idempotence", "true"),
