@@ -113,12 +113,7 @@ extension SocketCalls {
     @inline(__always)
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
-        while true {
-            let written = Glibc.write(fd, base, bytes.count)
-            if written >= 0 { return written }
-            if errno == EINTR { continue }
-            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1
-        }
+        return retriedWrite { Glibc.write(fd, base, bytes.count) }
     }
 
     /// writev(2) of two blocks, same results as `write`.
@@ -127,13 +122,20 @@ extension SocketCalls {
                        iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count))
         return withUnsafeMutablePointer(to: &vectors) { pointer in
             pointer.withMemoryRebound(to: iovec.self, capacity: 2) { vector in
-                while true {
-                    let written = writev(fd, vector, 2)
-                    if written >= 0 { return written }
-                    if errno == EINTR { continue }
-                    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1
-                }
+                retriedWrite { writev(fd, vector, 2) }
             }
+        }
+    }
+
+    /// Runs a write call again while a signal interrupts it, and maps its result: the count
+    /// written, 0 when the socket is full, -1 on an error that ends the connection.
+    @inline(__always)
+    private static func retriedWrite(_ call: () -> Int) -> Int {
+        while true {
+            let written = call()
+            if written >= 0 { return written }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1
         }
     }
 }
